@@ -1,0 +1,39 @@
+import type { Writable } from 'node:stream';
+import type { Config } from './config.ts';
+import { loadContent } from './content/load.ts';
+import { type Core, createCore } from './core/core.ts';
+import { type Clock, systemClock } from './core/ports.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { openStore, type Store } from './store/store.ts';
+import { createScriptConverter } from './text/convert.ts';
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  core: Core;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** Log destination; the CLI uses stderr so stdout carries only replies. */
+  logDestination?: Writable;
+  clock?: Clock;
+}
+
+/** Builds the platform-neutral part of the bot from a validated config. */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: [config.telegramToken, config.discordToken],
+    destination: options.logDestination,
+  });
+  const started = performance.now();
+  const convert = createScriptConverter();
+  const content = await loadContent(config.contentDir, config.articleId);
+  const store = await openStore(config.storeUrl);
+  const core = createCore({ content, convert, store, clock: options.clock ?? systemClock, logger, config });
+  logger.debug({ ms: Math.round(performance.now() - started), store: store.backend, article: config.articleId }, 'core ready');
+  return { config, logger, store, core, close: () => store.close() };
+}

@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { createApp } from '../bootstrap.ts';
+import { loadConfig } from '../config.ts';
+import { describeStartupError } from '../errors.ts';
+import { runConsoleChat } from './chat.ts';
+import { contentBuild, contentCheck } from './content-commands.ts';
+import { runJsonl } from './jsonl.ts';
+import { renderSuggestions, renderText } from './render-text.ts';
+
+const USAGE = `usage: npm run cli -- <command>
+  ask "question"        answer one question
+  ask --jsonl           answer JSON lines from stdin ({"id","text","lang"?,"chat"?}), one JSON line out each
+  chat                  interactive console chat
+  content build         rebuild article.json from source.txt
+  content check         validate all content; exit 1 on any problem`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { jsonl: { type: 'boolean', default: false }, article: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig();
+  if (command === 'content') {
+    const sub = rest[0];
+    if (sub === 'build') return contentBuild(config.contentDir, values.article);
+    if (sub === 'check') return contentCheck(config.contentDir, values.article);
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  if (command !== 'ask' && command !== 'chat') {
+    process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
+    return 2;
+  }
+  // Replies own stdout; logs go to stderr.
+  const app = await createApp(config, { logDestination: process.stderr });
+  try {
+    if (command === 'chat') {
+      await runConsoleChat({ core: app.core, input: process.stdin, output: process.stdout });
+    } else if (values.jsonl) {
+      await runJsonl(app.core, process.stdin, process.stdout);
+    } else {
+      const reply = await app.core.handle({
+        platform: 'cli',
+        chatId: `ask:${process.pid}:${Date.now()}`,
+        userId: 'cli',
+        chatType: 'private',
+        text: rest.join(' '),
+      });
+      const buttons = renderSuggestions(reply);
+      process.stdout.write(`${renderText(reply)}${buttons ? `\n\n${buttons}` : ''}\n`);
+    }
+  } finally {
+    await app.close();
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`${describeStartupError(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,7 @@
+import type { Command } from './command.ts';
+
+export const askCommand: Command = {
+  name: 'ask',
+  argument: { name: 'question', kind: 'text', required: true },
+  run: ({ args, lang, answerer, previousEntryId }) => answerer.answer({ text: args, lang, previousEntryId }).reply,
+};

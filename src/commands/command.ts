@@ -1,0 +1,31 @@
+import type { ChatEvent, Reply } from '../core/types.ts';
+import type { Answerer } from '../qa/answer.ts';
+import type { ReplyComposer } from '../qa/compose.ts';
+import type { Lang } from '../text/script.ts';
+
+export interface CommandContext {
+  event: ChatEvent;
+  /** The argument text, cleaned. */
+  args: string;
+  lang: Lang;
+  composer: ReplyComposer;
+  answerer: Answerer;
+  previousEntryId?: string;
+  /** Stores (or with null clears) this chat's language override. */
+  setLangOverride(lang: Lang | null): Promise<void>;
+}
+
+/** One command: its name and what it returns. Adapters register and render it. */
+export interface Command {
+  name: string;
+  /** The argument, if any, as adapters should offer it. */
+  argument?: {
+    name: string;
+    kind: 'text' | 'integer' | 'choice';
+    required: boolean;
+    choices?: readonly string[];
+    min?: number;
+    max?: number;
+  };
+  run(ctx: CommandContext): Promise<Reply> | Reply;
+}

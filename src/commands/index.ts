@@ -1,0 +1,20 @@
+import { adviceCommand } from './advice.ts';
+import { askCommand } from './ask.ts';
+import type { Command } from './command.ts';
+import { helpCommand, startCommand } from './help.ts';
+import { langCommand } from './lang.ts';
+import { sourceCommand } from './source.ts';
+import { summaryCommand } from './summary.ts';
+
+export type { Command, CommandContext } from './command.ts';
+
+/** Every command the core answers, in the order adapters list them. */
+export const COMMANDS: readonly Command[] = [
+  startCommand,
+  askCommand,
+  summaryCommand,
+  adviceCommand,
+  sourceCommand,
+  langCommand,
+  helpCommand,
+];

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+/** Text in each of the three reply languages; all three are required. */
+export const localizedText = z.strictObject({
+  'zh-Hant': z.string().trim().min(1),
+  'zh-Hans': z.string().trim().min(1),
+  en: z.string().trim().min(1),
+});
+export type LocalizedText = z.infer<typeof localizedText>;
+
+const localizedList = z.strictObject({
+  'zh-Hant': z.array(z.string().trim().min(1)).min(1),
+  'zh-Hans': z.array(z.string().trim().min(1)).min(1),
+  en: z.array(z.string().trim().min(1)).min(1),
+});
+export type LocalizedList = z.infer<typeof localizedList>;
+
+export const citation = z.strictObject({
+  block: z.string().regex(/^[a-z]+\d*$/, 'a block id such as p3 or rec2'),
+  quote: z.string().trim().min(2),
+});
+export type Citation = z.infer<typeof citation>;
+
+export const blockSchema = z.strictObject({
+  id: z.string().regex(/^[a-z]+\d*$/),
+  kind: z.enum(['title', 'paragraph', 'recommendation', 'closing']),
+  text: z.string().min(1),
+});
+
+/** content/articles/<id>/article.json: written by `content build`, never by hand. */
+export const articleFileSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  language: z.literal('zh-Hant'),
+  sourceSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  blocks: z.array(blockSchema).min(2),
+});
+export type ArticleFile = z.infer<typeof articleFileSchema>;
+
+/**
+ * One answerable thing. `fact` and `recommendation` answer; `unknown` says what the article
+ * does not state (and what it does say instead); `premise` corrects a false assumption;
+ * `offtopic` and `injection` decline.
+ */
+export const entryKinds = ['fact', 'recommendation', 'unknown', 'premise', 'offtopic', 'injection'] as const;
+export type EntryKind = (typeof entryKinds)[number];
+
+export const entrySchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'lower-case id such as fact.arrests'),
+    kind: z.enum(entryKinds),
+    /** Recommendation number (1-based); only on recommendations. */
+    n: z.number().int().min(1).optional(),
+    /** Paraphrases a reader might type; matched script-insensitively. */
+    questions: localizedList,
+    /**
+     * Cue phrases that, when present, make this entry apply (premise, unknown, offtopic and
+     * injection entries rely on them). Any language; matched script-insensitively.
+     */
+    triggers: z.array(z.string().trim().min(1)).default([]),
+    answer: localizedText,
+    citations: z.array(citation).default([]),
+    /** Entry ids offered as follow-up buttons. */
+    related: z.array(z.string()).default([]),
+    /** Entry answering "why?" after this one. */
+    why: z.string().optional(),
+    /** Entry answering "tell me more" after this one. */
+    more: z.string().optional(),
+  })
+  .superRefine((entry, ctx) => {
+    if ((entry.kind === 'fact' || entry.kind === 'recommendation') && entry.citations.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['citations'], message: 'a fact needs at least one citation' });
+    }
+    if ((entry.kind === 'recommendation') !== (entry.n !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['n'], message: 'n is set on recommendations and only on them' });
+    }
+  });
+export type Entry = z.infer<typeof entrySchema>;
+
+export const citedText = z.strictObject({ text: localizedText, citations: z.array(citation).min(1) });
+export type CitedText = z.infer<typeof citedText>;
+
+/** content/articles/<id>/knowledge.yaml: hand-written facts, advice and limits of the article. */
+export const knowledgeFileSchema = z.strictObject({
+  article: z.string().regex(/^[a-z0-9-]+$/),
+  /** Says the English (and any paraphrase) is this project's translation, not the article's. */
+  translationNote: localizedText,
+  title: localizedText,
+  provenance: z.strictObject({
+    /** null when the article does not say: the bot then says so instead of guessing. */
+    date: z.string().nullable(),
+    author: z.string().nullable(),
+    outlet: z.string().nullable(),
+    perspective: localizedText,
+    note: localizedText,
+  }),
+  summary: z.strictObject({ short: citedText, long: citedText }),
+  entries: z.array(entrySchema).min(1),
+});
+export type KnowledgeFile = z.infer<typeof knowledgeFileSchema>;

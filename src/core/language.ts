@@ -1,0 +1,44 @@
+import type { ScriptConverter } from '../text/convert.ts';
+import { detectScript, type Lang } from '../text/script.ts';
+
+/** Maps a platform locale (Telegram language_code, Discord locale) to a reply language. */
+export function langFromLocale(locale: string | undefined): Lang | undefined {
+  if (!locale) return undefined;
+  const l = locale.toLowerCase();
+  if (/^zh[-_](tw|hk|mo|hant)/.test(l)) return 'zh-Hant';
+  if (l.startsWith('zh')) return 'zh-Hans';
+  if (l.startsWith('en')) return 'en';
+  return undefined;
+}
+
+/** Parses what a user types after /lang: 繁, 简, en, zh-TW, auto… `null` means "back to automatic". */
+export function parseLangChoice(text: string): Lang | null | undefined {
+  const t = text.trim().toLowerCase();
+  if (/^(繁|繁體|繁体|繁體中文|繁体中文|正體|zh-hant|zh-tw|zh-hk|tw|hant|traditional)$/.test(t)) return 'zh-Hant';
+  if (/^(简|簡|简体|簡體|简体中文|簡體中文|zh-hans|zh-cn|zh|cn|hans|simplified)$/.test(t)) return 'zh-Hans';
+  if (/^(en|eng|english|英文|英語|英语)$/.test(t)) return 'en';
+  if (/^(auto|自動|自动|default|reset)$/.test(t)) return null;
+  return undefined;
+}
+
+export interface LangInputs {
+  text: string;
+  /** Set with /lang for this chat: it wins over everything. */
+  override?: Lang;
+  hint?: Lang;
+  locale?: string;
+  previous?: Lang;
+}
+
+/** Override, then the question's own script, then the hints, then the chat's last language, then the article's. */
+export function chooseLang(inputs: LangInputs, convert: ScriptConverter): Lang {
+  if (inputs.override) return inputs.override;
+  const detected = detectScript(inputs.text, convert);
+  if (detected.lang) return detected.lang;
+  if (detected.script === 'hant' || detected.script === 'hans' || detected.script === 'mixed') {
+    // Chinese whose characters are shared by both scripts (柬埔寨): keep a Chinese hint, else Traditional.
+    const hinted = inputs.hint ?? langFromLocale(inputs.locale) ?? inputs.previous;
+    return hinted && hinted !== 'en' ? hinted : 'zh-Hant';
+  }
+  return inputs.hint ?? langFromLocale(inputs.locale) ?? inputs.previous ?? 'zh-Hant';
+}

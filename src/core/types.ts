@@ -1,0 +1,60 @@
+import type { Lang } from '../text/script.ts';
+
+export type Platform = 'telegram' | 'discord' | 'console' | 'cli';
+export type ChatType = 'private' | 'group' | 'channel';
+
+/** One incoming message, as every adapter describes it to the core. */
+export interface ChatEvent {
+  platform: Platform;
+  chatId: string;
+  userId: string;
+  chatType: ChatType;
+  /** What the user wrote (for a command: its argument text). */
+  text: string;
+  /** A command name without slash, when the user invoked one (ask, summary, advice, …). */
+  command?: string;
+  /** The platform's language for the user, e.g. "zh-TW", "en-US": a hint, below the text itself. */
+  locale?: string;
+  /** An explicit language request (a button, the JSONL `lang` field): a hint like `locale`. */
+  langHint?: Lang;
+  /** A follow-up button pressed: answer this entry directly. */
+  entryId?: string;
+}
+
+export type ReplyKind = 'answer' | 'not_in_article' | 'out_of_scope' | 'refused' | 'clarify';
+
+export type ReplyBlock =
+  | { type: 'heading'; text: string }
+  | { type: 'paragraph'; text: string }
+  | { type: 'list'; ordered: boolean; items: string[] }
+  /** A verbatim passage of the article, already in the reader's script. */
+  | { type: 'quote'; text: string; blockId: string; label: string }
+  | { type: 'notice'; text: string };
+
+export interface ReplyCitation {
+  block: string;
+  quote: string;
+}
+
+/** What a follow-up button does when pressed. */
+export type SuggestionAction =
+  | { type: 'entry'; id: string }
+  | { type: 'command'; command: 'summary' | 'advice' | 'source' | 'help'; arg?: string }
+  | { type: 'lang'; lang: Lang };
+
+export interface Suggestion {
+  label: string;
+  action: SuggestionAction;
+}
+
+/** The core's answer: semantic blocks, never HTML or Markdown. Adapters render it. */
+export interface Reply {
+  kind: ReplyKind;
+  lang: Lang;
+  blocks: ReplyBlock[];
+  citations: ReplyCitation[];
+  suggestions: Suggestion[];
+  source: 'offline' | 'llm';
+  /** The knowledge entry this reply answered, when there is one (used for follow-ups). */
+  entryId?: string;
+}

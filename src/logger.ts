@@ -1,0 +1,74 @@
+import { Transform, type Writable } from 'node:stream';
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger };
+
+/** Object paths whose values never reach a log line, wherever they appear. */
+export const REDACT_PATHS = [
+  'token',
+  'apiKey',
+  'password',
+  'secret',
+  'authorization',
+  '*.token',
+  '*.apiKey',
+  '*.password',
+  '*.secret',
+  '*.authorization',
+  '*.telegramToken',
+  '*.discordToken',
+  '*.openaiApiKey',
+  'config.telegramToken',
+  'config.discordToken',
+  'config.openaiApiKey',
+  'headers.authorization',
+  'headers["x-telegram-bot-api-secret-token"]',
+  'req.headers.authorization',
+  'req.headers["x-telegram-bot-api-secret-token"]',
+];
+
+export interface LoggerOptions {
+  level: string;
+  format: 'json' | 'pretty';
+  /**
+   * Secret values (tokens, API keys) scrubbed from every line, including inside strings such
+   * as the Bot API URL in an error message, which path redaction cannot see.
+   */
+  secrets?: readonly (string | undefined)[];
+  /** Where lines go; default stdout. The JSONL CLI passes stderr so stdout stays pure. */
+  destination?: Writable;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 6);
+  const out = options.destination ?? process.stdout;
+  const scrubbed = secrets.length > 0 ? scrubStream(secrets, out) : out;
+  const destination =
+    options.format === 'pretty'
+      ? pretty({ destination: scrubbed, colorize: Boolean((out as { isTTY?: boolean }).isTTY), sync: true })
+      : scrubbed;
+  return pino(
+    {
+      level: options.level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: undefined,
+      serializers: { err: pino.stdSerializers.err },
+    },
+    destination,
+  );
+}
+
+const REDACTED = '[redacted]';
+
+function scrubStream(secrets: readonly string[], out: Writable): Writable {
+  const transform = new Transform({
+    transform(chunk: Buffer | string, _encoding, done) {
+      let line = chunk.toString();
+      for (const secret of secrets) line = line.split(secret).join(REDACTED);
+      done(null, line);
+    },
+  });
+  transform.pipe(out);
+  return transform;
+}

@@ -1,0 +1,108 @@
+import type { Content } from '../content/load.ts';
+import type { Entry } from '../content/schema.ts';
+import type { Reply } from '../core/types.ts';
+import type { ScriptConverter } from '../text/convert.ts';
+import { foldForMatch } from '../text/fold.ts';
+import { hasNoWords } from '../text/normalize.ts';
+import type { Lang } from '../text/script.ts';
+import type { ReplyComposer } from './compose.ts';
+import { compileTriggers, findFollowUp, findOrdinal, isBareOrdinal } from './cues.ts';
+import { extractFeatures } from './features.ts';
+import { ParaphraseIndex } from './index.ts';
+
+/** A match at or above this similarity is answered; below it the question is not recognised. */
+export const ANSWER_THRESHOLD = 0.3;
+/** Added to an `unknown` entry whose trigger phrase is present ("when", "exact number"). */
+const UNKNOWN_TRIGGER_BONUS = 0.3;
+/** Share of the question's weight on words the content knows, above which it is "about the article". */
+const IN_DOMAIN_COVERAGE = 0.55;
+
+export interface AnswerInput {
+  /** Cleaned text (see text/normalize.ts), already capped in length. */
+  text: string;
+  lang: Lang;
+  /** The entry answered in the previous turn of this chat, for follow-ups. */
+  previousEntryId?: string;
+}
+
+export interface AnswerTrace {
+  reply: Reply;
+  /** Which rule decided, and the best similarity score: for the eval and the LLM router. */
+  rule: 'clarify' | 'injection' | 'premise' | 'offtopic' | 'ordinal' | 'follow-up' | 'match' | 'not-covered' | 'no-match';
+  score: number;
+}
+
+export interface Answerer {
+  answer(input: AnswerInput): AnswerTrace;
+}
+
+export function createAnswerer(content: Content, convert: ScriptConverter, composer: ReplyComposer): Answerer {
+  const fold = (text: string) => foldForMatch(text, convert);
+  const entries = content.knowledge.entries;
+  const index = new ParaphraseIndex(entries, fold);
+  const triggered = (kind: Entry['kind']) =>
+    entries.filter((e) => e.kind === kind && e.triggers.length > 0).map((e) => ({ entry: e, hits: compileTriggers(e.triggers, fold) }));
+  const injections = triggered('injection');
+  const premises = triggered('premise');
+  const offtopics = triggered('offtopic');
+  const unknownTriggers = new Map(triggered('unknown').map(({ entry, hits }) => [entry.id, hits]));
+  const recommendationCount = composer.recommendations.length;
+
+  const recommendation = (n: number, lang: Lang): AnswerTrace => {
+    const entry = composer.recommendations.find((r) => r.n === n);
+    if (entry) return { reply: composer.fromEntry(entry, lang), rule: 'ordinal', score: 1 };
+    const list = composer.adviceList(lang);
+    const reply = composer.notice(
+      { ...list, kind: 'not_in_article' },
+      composer.ui('adviceOutOfRange', lang, { count: recommendationCount }),
+    );
+    return { reply, rule: 'ordinal', score: 1 };
+  };
+
+  const isAdviceContext = (id: string | undefined) =>
+    id === 'advice.list' || (id !== undefined && composer.entries.get(id)?.kind === 'recommendation');
+
+  return {
+    answer({ text, lang, previousEntryId }) {
+      if (text.length === 0 || hasNoWords(text) || Array.from(text.replace(/\s/g, '')).length <= 1) {
+        return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0 };
+      }
+      const folded = fold(text);
+      for (const [rule, list] of [
+        ['injection', injections],
+        ['premise', premises],
+        ['offtopic', offtopics],
+      ] as const) {
+        const hit = list.find(({ hits }) => hits(folded));
+        if (hit) return { reply: composer.fromEntry(hit.entry, lang), rule, score: 1 };
+      }
+
+      const ordinal = findOrdinal(folded);
+      if (ordinal && (ordinal.namesAdvice || (isAdviceContext(previousEntryId) && isBareOrdinal(folded)))) {
+        return recommendation(ordinal.last ? recommendationCount : ordinal.n, lang);
+      }
+
+      const followUp = findFollowUp(folded);
+      if (followUp) {
+        const previous = previousEntryId ? composer.entries.get(previousEntryId) : undefined;
+        if (!previous) return { reply: composer.guidance('clarify', 'followUpWithoutContext', lang), rule: 'follow-up', score: 0 };
+        const targetId = followUp === 'why' ? (previous.why ?? previous.more) : (previous.more ?? previous.why);
+        const target = (targetId && composer.entries.get(targetId)) || composer.entries.get(previous.related[0] ?? '') || previous;
+        return { reply: composer.fromEntry(target, lang), rule: 'follow-up', score: 1 };
+      }
+
+      const features = extractFeatures(folded);
+      const matches = index
+        .search(features, (e) => e.kind === 'fact' || e.kind === 'recommendation' || e.kind === 'unknown')
+        .map((m) => ({ ...m, score: m.score + (unknownTriggers.get(m.entry.id)?.(folded) ? UNKNOWN_TRIGGER_BONUS : 0) }))
+        .sort((a, b) => b.score - a.score);
+      const best = matches[0];
+      if (best && best.score >= ANSWER_THRESHOLD) return { reply: composer.fromEntry(best.entry, lang), rule: 'match', score: best.score };
+      const score = best?.score ?? 0;
+      if (index.coverage(features) >= IN_DOMAIN_COVERAGE) {
+        return { reply: composer.guidance('not_in_article', 'notCovered', lang), rule: 'not-covered', score };
+      }
+      return { reply: composer.guidance('out_of_scope', 'noMatch', lang), rule: 'no-match', score };
+    },
+  };
+}

@@ -1,0 +1,141 @@
+import type { Content } from '../content/load.ts';
+import type { Citation, Entry, EntryKind } from '../content/schema.ts';
+import type { UiKey } from '../content/ui-schema.ts';
+import type { Reply, ReplyBlock, ReplyKind, Suggestion } from '../core/types.ts';
+import type { ScriptConverter } from '../text/convert.ts';
+import type { Lang } from '../text/script.ts';
+
+const KIND_OF_ENTRY: Record<EntryKind, ReplyKind> = {
+  fact: 'answer',
+  recommendation: 'answer',
+  premise: 'answer',
+  unknown: 'not_in_article',
+  offtopic: 'out_of_scope',
+  injection: 'refused',
+};
+const MAX_QUOTES_SHOWN = 2;
+const MAX_SUGGESTIONS = 4;
+
+/** Builds replies from content. Holds no state; every string comes from content/. */
+export class ReplyComposer {
+  readonly entries: ReadonlyMap<string, Entry>;
+  readonly recommendations: readonly Entry[];
+  private readonly blockText: ReadonlyMap<string, string>;
+
+  constructor(
+    readonly content: Content,
+    private readonly convert: ScriptConverter,
+  ) {
+    this.entries = new Map(content.knowledge.entries.map((e) => [e.id, e]));
+    this.recommendations = content.knowledge.entries.filter((e) => e.kind === 'recommendation').sort((a, b) => (a.n ?? 0) - (b.n ?? 0));
+    this.blockText = new Map(content.article.blocks.map((b) => [b.id, b.text]));
+  }
+
+  ui(key: UiKey, lang: Lang, vars: Record<string, string | number> = {}): string {
+    return this.content.ui[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  }
+
+  /** A verbatim quote in the reader's script; English readers get the original Chinese. */
+  quoteBlock(citation: Citation, lang: Lang): ReplyBlock {
+    const text = lang === 'en' ? citation.quote : this.convert.toLang(citation.quote, lang);
+    const label = this.ui(lang === 'en' ? 'originalQuoteLabel' : 'quoteLabel', lang);
+    return { type: 'quote', text, blockId: citation.block, label };
+  }
+
+  citations(citations: readonly Citation[], lang: Lang): Reply['citations'] {
+    return citations.map((c) => ({ block: c.block, quote: lang === 'en' ? c.quote : this.convert.toLang(c.quote, lang) }));
+  }
+
+  fromEntry(entry: Entry, lang: Lang): Reply {
+    if (entry.id === 'advice.list') return this.adviceList(lang);
+    const blocks: ReplyBlock[] = [{ type: 'paragraph', text: entry.answer[lang] }];
+    for (const citation of entry.citations.slice(0, MAX_QUOTES_SHOWN)) blocks.push(this.quoteBlock(citation, lang));
+    return {
+      kind: KIND_OF_ENTRY[entry.kind],
+      lang,
+      blocks,
+      citations: this.citations(entry.citations, lang),
+      suggestions: this.suggestionsFor(entry, lang),
+      source: 'offline',
+      entryId: entry.id,
+    };
+  }
+
+  adviceList(lang: Lang): Reply {
+    const intro = this.entries.get('advice.list');
+    const blocks: ReplyBlock[] = [{ type: 'heading', text: this.ui('adviceListTitle', lang) }];
+    if (intro) blocks.push({ type: 'paragraph', text: intro.answer[lang] });
+    blocks.push({ type: 'list', ordered: true, items: this.recommendations.map((r) => r.answer[lang]) });
+    const cited = [...(intro?.citations ?? []), ...this.recommendations.flatMap((r) => r.citations.slice(0, 1))];
+    return {
+      kind: 'answer',
+      lang,
+      blocks,
+      citations: this.citations(cited, lang),
+      suggestions: this.recommendations.map(
+        (r) => ({ label: this.ui('suggestRecommendation', lang, { n: r.n ?? 0 }), action: { type: 'entry', id: r.id } }) as Suggestion,
+      ),
+      source: 'offline',
+      entryId: 'advice.list',
+    };
+  }
+
+  /** Reply without an entry: clarify, out of scope, not covered. Offers example questions. */
+  guidance(kind: ReplyKind, key: UiKey, lang: Lang): Reply {
+    return {
+      kind,
+      lang,
+      blocks: [
+        { type: 'paragraph', text: this.ui(key, lang) },
+        { type: 'list', ordered: false, items: this.ui('exampleQuestions', lang).split('|') },
+      ],
+      citations: [],
+      suggestions: this.defaultSuggestions(lang),
+      source: 'offline',
+    };
+  }
+
+  notice(reply: Reply, text: string): Reply {
+    return { ...reply, blocks: [{ type: 'notice', text }, ...reply.blocks] };
+  }
+
+  defaultSuggestions(lang: Lang): Suggestion[] {
+    return [
+      { label: this.ui('suggestSummary', lang), action: { type: 'command', command: 'summary' } },
+      { label: this.ui('suggestAdvice', lang), action: { type: 'command', command: 'advice' } },
+      { label: this.ui('suggestSource', lang), action: { type: 'command', command: 'source' } },
+    ];
+  }
+
+  private suggestionsFor(entry: Entry, lang: Lang): Suggestion[] {
+    const out: Suggestion[] = [];
+    if (entry.why) out.push({ label: this.ui('suggestWhy', lang), action: { type: 'entry', id: entry.why } });
+    for (const id of entry.related) {
+      const target = this.entries.get(id);
+      if (target && target.id !== entry.why) out.push({ label: this.labelOf(target, lang), action: { type: 'entry', id } });
+    }
+    if (!out.some((s) => s.action.type === 'entry' && s.action.id === 'advice.list') && entry.id !== 'advice.list') {
+      out.push({ label: this.ui('suggestAdvice', lang), action: { type: 'command', command: 'advice' } });
+    }
+    return out.slice(0, MAX_SUGGESTIONS);
+  }
+
+  labelOf(entry: Entry, lang: Lang): string {
+    if (entry.kind === 'recommendation') return this.ui('suggestRecommendation', lang, { n: entry.n ?? 0 });
+    return entry.questions[lang][0] as string;
+  }
+
+  /** The cleaned article, block by block, in the reader's script (English readers get the original). */
+  articleBlocks(lang: Lang): ReplyBlock[] {
+    return this.content.article.blocks.map((b) => ({
+      type: 'quote' as const,
+      text: lang === 'en' ? b.text : this.convert.toLang(b.text, lang),
+      blockId: b.id,
+      label: b.id,
+    }));
+  }
+
+  hasBlock(id: string): boolean {
+    return this.blockText.has(id);
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Cues read from a folded question (Simplified, lower case, no punctuation): which
+ * recommendation it names, whether it is a bare follow-up, and trigger phrases.
+ */
+
+const ZH_DIGITS: Record<string, number> = { 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+const EN_ORDINALS: Record<string, number> = {
+  first: 1,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
+  eighth: 8,
+  ninth: 9,
+  tenth: 10,
+  '1st': 1,
+  '2nd': 2,
+  '3rd': 3,
+  '4th': 4,
+  '5th': 5,
+  '6th': 6,
+  '7th': 7,
+  '8th': 8,
+  '9th': 9,
+  '10th': 10,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+};
+
+function zhNumber(text: string): number | undefined {
+  if (/^\d+$/.test(text)) return Number(text);
+  if (text.length === 1) return ZH_DIGITS[text];
+  if (text.length === 2 && text[0] === '十') return 10 + (ZH_DIGITS[text[1] as string] ?? 0);
+  return undefined;
+}
+
+const ADVICE_WORD_ZH = /建议|建言|措施|对策|条|项|点/;
+const ADVICE_WORD_EN = /\b(recommendations?|suggestions?|advice|tips?|points?|measures?|proposals?|items?|ones?)\b/;
+
+export interface OrdinalCue {
+  n: number;
+  /** The text also names recommendations ("第三條建議"), not only a bare ordinal ("第三個"). */
+  namesAdvice: boolean;
+  /** "the last one": resolved against the number of recommendations. */
+  last?: boolean;
+}
+
+/** The recommendation number a question points at, if any. */
+export function findOrdinal(folded: string): OrdinalCue | undefined {
+  const zh = /第\s*([一二两三四五六七八九十]{1,2}|\d{1,2})\s*(条|项|点|个|则)?/.exec(folded);
+  if (zh) {
+    const n = zhNumber(zh[1] as string);
+    if (n !== undefined) return { n, namesAdvice: Boolean(zh[2]) || ADVICE_WORD_ZH.test(folded) };
+  }
+  const zhAfter =
+    /(?:建议|建言)\s*([一二三四五六七八九十]|\d{1,2})(?![\d十])/.exec(folded) ??
+    /([一二三四五六七八九十]|\d{1,2})\s*号?\s*建议/.exec(folded);
+  if (zhAfter) {
+    const n = zhNumber(zhAfter[1] as string);
+    if (n !== undefined && !/[几多]/.test(zhAfter[0])) return { n, namesAdvice: true };
+  }
+  if (/最后一(条|项|点|个)/.test(folded)) return { n: 0, namesAdvice: true, last: true };
+  const enAfter =
+    /\b(?:recommendation|suggestion|advice|tip|point|measure|proposal|item|number|no|#)\s*#?\s*(\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b/.exec(
+      folded,
+    );
+  if (enAfter) return { n: EN_ORDINALS[enAfter[1] as string] ?? Number(enAfter[1]), namesAdvice: true };
+  const en = /\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|1st|2nd|3rd|4th|5th|6th|7th|8th|9th|10th|last)\b/.exec(
+    folded,
+  );
+  if (en) {
+    const word = en[1] as string;
+    const namesAdvice = ADVICE_WORD_EN.test(folded);
+    if (word === 'last') return namesAdvice ? { n: 0, namesAdvice, last: true } : undefined;
+    return { n: EN_ORDINALS[word] as number, namesAdvice };
+  }
+  return undefined;
+}
+
+const WHY =
+  /^(那|那么|所以|and|so|but)?\s*(为什么|为何|为啥|怎么会|什么原因|原因呢?|原因是什么|why|why so|how come|why is that|for what reason)\s*(呢|啊|吗)?$/;
+const MORE =
+  /^(那|and|so|ok|okay|好)?\s*(tell me more|more|more details?|more please|go on|continue|elaborate|explain more|in detail|details|详细|详细点|详细一点|详细说说|多说一点|多说点|再多说|说详细|展开说说|展开|继续|还有呢|然后呢|还有吗|具体说说|具体点|具体一点)\s*(呢|吧|please|plz)?$/;
+
+export type FollowUp = 'why' | 'more';
+
+/** A bare follow-up that only makes sense against the previous turn. */
+export function findFollowUp(folded: string): FollowUp | undefined {
+  const text = folded.trim();
+  if (text.length > 30) return undefined;
+  if (WHY.test(text)) return 'why';
+  if (MORE.test(text)) return 'more';
+  return undefined;
+}
+
+/** "那第二條呢" / "and the third?": an ordinal with little else, resolved against the last turn. */
+export function isBareOrdinal(folded: string): boolean {
+  const rest = folded
+    .replace(/第\s*([一二两三四五六七八九十]{1,2}|\d{1,2})\s*(条|项|点|个|则)?/, '')
+    .replace(/\b(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th|one|the|and|what|about|how|ones?)\b/g, '')
+    .replace(/[那呢么吗啊的是什还有和]/g, '')
+    .replace(/\s+/g, '');
+  return rest.length <= 2;
+}
+
+/** A trigger phrase matcher: Chinese by substring, Latin words at word boundaries. */
+export function compileTriggers(triggers: readonly string[], fold: (t: string) => string): (folded: string) => boolean {
+  const han: string[] = [];
+  const latin: string[] = [];
+  for (const trigger of triggers) {
+    const folded = fold(trigger);
+    if (!folded) continue;
+    if (/\p{Script=Han}/u.test(folded)) han.push(folded.replace(/\s+/g, ''));
+    else latin.push(folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  }
+  const latinPattern = latin.length > 0 ? new RegExp(`(?:^|[^a-z0-9])(?:${latin.join('|')})(?=$|[^a-z0-9])`) : undefined;
+  return (folded) => {
+    if (han.length > 0) {
+      const compact = folded.replace(/\s+/g, '');
+      if (han.some((t) => compact.includes(t))) return true;
+    }
+    return latinPattern ? latinPattern.test(folded) : false;
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Bag-of-features for matching folded text (see text/fold.ts): Chinese as character
+ * bigrams plus lighter unigrams — robust across scripts and newer compounds that word
+ * segmenters split (電|詐) — and English as stemmed words.
+ */
+
+export type Features = Map<string, number>;
+
+const HAN_RUN = /\p{Script=Han}+/gu;
+const WORD = /[a-z][a-z']*|\d+/g;
+
+// Words that say nothing about which fact is asked for.
+const EN_STOPWORDS = new Set(
+  'a an the is are was were be been being do does did of to in on at by for from with and or but it its this that these those what which who whom whose how why when where there here i me my we our you your he she they them their article text say says said tell me about please can could would should will shall any some into as so if then than also just does let'.split(
+    ' ',
+  ),
+);
+// Single characters too common in questions to carry meaning alone.
+const ZH_STOP_UNIGRAMS = new Set('的了是吗呢吧啊么什这那有在和与及就都也还我你他她它们个么请问说讲文章篇'.split(''));
+
+const UNIGRAM_WEIGHT = 0.35;
+
+export function stemEnglish(word: string): string {
+  if (word.length <= 3) return word;
+  if (word.endsWith("'s")) word = word.slice(0, -2);
+  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
+  if (word.endsWith('ing') && word.length > 5) return word.slice(0, -3);
+  if (word.endsWith('ed') && word.length > 4) return word.slice(0, -2);
+  if (word.endsWith('es') && word.length > 4 && /(ss|sh|ch|x)es$/.test(word)) return word.slice(0, -2);
+  if (word.endsWith('s') && !word.endsWith('ss') && word.length > 3) return word.slice(0, -1);
+  return word;
+}
+
+export function extractFeatures(folded: string): Features {
+  const features: Features = new Map();
+  const add = (key: string, weight: number) => features.set(key, (features.get(key) ?? 0) + weight);
+  for (const [run] of folded.matchAll(HAN_RUN)) {
+    const chars = Array.from(run);
+    chars.forEach((ch, i) => {
+      if (!ZH_STOP_UNIGRAMS.has(ch)) add(`u:${ch}`, UNIGRAM_WEIGHT);
+      const next = chars[i + 1];
+      if (next !== undefined) add(`b:${ch}${next}`, 1);
+    });
+  }
+  const latin = folded.replace(HAN_RUN, ' ');
+  for (const [word] of latin.matchAll(WORD)) {
+    if (EN_STOPWORDS.has(word)) continue;
+    add(`w:${stemEnglish(word)}`, 1);
+  }
+  return features;
+}

@@ -1,0 +1,99 @@
+import type { Entry } from '../content/schema.ts';
+import { LANGS } from '../text/script.ts';
+import { extractFeatures, type Features } from './features.ts';
+
+export interface Match {
+  entry: Entry;
+  /** Cosine similarity of TF-IDF vectors against the closest paraphrase, 0…1. */
+  score: number;
+}
+
+interface Posting {
+  doc: number;
+  weight: number;
+}
+
+/**
+ * An inverted index over every paraphrase of every entry. A query is scored against each
+ * paraphrase by TF-IDF cosine; an entry scores as its best paraphrase.
+ */
+export class ParaphraseIndex {
+  private readonly postings = new Map<string, Posting[]>();
+  private readonly idf = new Map<string, number>();
+  private readonly docEntry: number[] = [];
+  private readonly docNorm: number[] = [];
+  private readonly entries: readonly Entry[];
+
+  constructor(entries: readonly Entry[], fold: (text: string) => string) {
+    this.entries = entries;
+    const docs: Features[] = [];
+    entries.forEach((entry, entryIndex) => {
+      for (const lang of LANGS) {
+        for (const question of entry.questions[lang]) {
+          docs.push(extractFeatures(fold(question)));
+          this.docEntry.push(entryIndex);
+        }
+      }
+    });
+    const df = new Map<string, number>();
+    for (const doc of docs) for (const key of doc.keys()) df.set(key, (df.get(key) ?? 0) + 1);
+    for (const [key, n] of df) this.idf.set(key, Math.log(1 + docs.length / n));
+    docs.forEach((doc, i) => {
+      let norm = 0;
+      for (const [key, tf] of doc) {
+        const weight = tf * (this.idf.get(key) ?? 0);
+        norm += weight * weight;
+        let list = this.postings.get(key);
+        if (!list) {
+          list = [];
+          this.postings.set(key, list);
+        }
+        list.push({ doc: i, weight });
+      }
+      this.docNorm.push(Math.sqrt(norm) || 1);
+    });
+  }
+
+  /** How much of the query's weight falls on words the index knows (0…1): "is this about the article at all". */
+  coverage(features: Features): number {
+    let known = 0;
+    let total = 0;
+    for (const [key, tf] of features) {
+      const weight = tf * (this.idf.get(key) ?? Math.log(1 + this.docNorm.length));
+      total += weight;
+      if (this.postings.has(key)) known += weight;
+    }
+    return total === 0 ? 0 : known / total;
+  }
+
+  /** Entries ranked by their best paraphrase's similarity to the query, best first. */
+  search(features: Features, accept: (entry: Entry) => boolean = () => true): Match[] {
+    const dots = new Map<number, number>();
+    let queryNorm = 0;
+    for (const [key, tf] of features) {
+      const idf = this.idf.get(key);
+      if (idf === undefined) {
+        // Unknown words still count against the query's length, with the highest idf.
+        const w = tf * Math.log(1 + this.docNorm.length);
+        queryNorm += w * w;
+        continue;
+      }
+      const q = tf * idf;
+      queryNorm += q * q;
+      for (const { doc, weight } of this.postings.get(key) ?? []) dots.set(doc, (dots.get(doc) ?? 0) + q * weight);
+    }
+    queryNorm = Math.sqrt(queryNorm) || 1;
+    const best = new Map<number, number>();
+    for (const [doc, dot] of dots) {
+      const entryIndex = this.docEntry[doc] as number;
+      const score = dot / (queryNorm * (this.docNorm[doc] as number));
+      if (score > (best.get(entryIndex) ?? 0)) best.set(entryIndex, score);
+    }
+    const matches: Match[] = [];
+    for (const [entryIndex, score] of best) {
+      const entry = this.entries[entryIndex] as Entry;
+      if (accept(entry)) matches.push({ entry, score });
+    }
+    return matches.sort((a, b) => b.score - a.score);
+  }
+}

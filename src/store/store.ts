@@ -1,0 +1,184 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import KeyvRedis, { createClient } from '@keyv/redis';
+import KeyvSqlite from '@keyv/sqlite';
+import Keyv from 'keyv';
+import { StoreError } from '../errors.ts';
+
+/** A namespaced key-value map with optional expiry. Values are JSON-serializable. */
+export interface KeyValue<T> {
+  get(key: string): Promise<T | undefined>;
+  set(key: string, value: T, ttlMs?: number): Promise<void>;
+  delete(key: string): Promise<boolean>;
+}
+
+export interface Store {
+  readonly backend: 'sqlite' | 'redis';
+  /** Where the data lives, without credentials: a file path or host:port. */
+  readonly location: string;
+  namespace<T>(name: string): KeyValue<T>;
+  /** Resolves when the backend answers a round trip; rejects with a StoreError otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type StoreTarget = { backend: 'sqlite'; path: string } | { backend: 'redis'; url: string; location: string };
+
+/** Pure: `sqlite://<relative or absolute path>` or `redis://[user:pass@]host:port[/db]`. */
+export function parseStoreUrl(url: string, cwd = process.cwd()): StoreTarget {
+  if (url.startsWith('sqlite://')) {
+    const path = url.slice('sqlite://'.length);
+    if (!path) throw new StoreError('STORE_URL: sqlite:// needs a file path, e.g. sqlite://./data/bot.sqlite');
+    return { backend: 'sqlite', path: resolve(cwd, path) };
+  }
+  if (/^rediss?:\/\//.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new StoreError('STORE_URL: not a valid redis:// URL');
+    }
+    if (!parsed.hostname) throw new StoreError('STORE_URL: redis:// needs a host, e.g. redis://localhost:6379');
+    return { backend: 'redis', url, location: `${parsed.hostname}:${parsed.port || '6379'}` };
+  }
+  throw new StoreError('STORE_URL: expected sqlite://<path> or redis://host:port');
+}
+
+function wrap<T>(keyv: Keyv<T>, label: string): KeyValue<T> {
+  const fail = (op: string, error: unknown): never => {
+    throw new StoreError(`store ${label}: ${op} failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  };
+  return {
+    async get(key) {
+      try {
+        return (await keyv.get(key)) as T | undefined;
+      } catch (error) {
+        return fail('get', error);
+      }
+    },
+    async set(key, value, ttlMs) {
+      try {
+        await keyv.set(key, value, ttlMs);
+      } catch (error) {
+        fail('set', error);
+      }
+    },
+    async delete(key) {
+      try {
+        return await keyv.delete(key);
+      } catch (error) {
+        return fail('delete', error);
+      }
+    },
+  };
+}
+
+const PROBE_NAMESPACE = 'health';
+
+export async function openStore(url: string, options: { connectTimeoutMs?: number } = {}): Promise<Store> {
+  const target = parseStoreUrl(url);
+  const store = target.backend === 'sqlite' ? openSqlite(target.path) : await openRedis(target, options.connectTimeoutMs ?? 3000);
+  try {
+    await store.ping();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    throw error;
+  }
+  return store;
+}
+
+function openSqlite(path: string): Store {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new StoreError(`cannot create the folder for ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  // One adapter per namespace: keyv's iterator/clear go wrong when namespaces share one.
+  const adapters: KeyvSqlite[] = [];
+  const open = <T>(name: string): Keyv<T> => {
+    const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: 'kv', busyTimeout: 5000 });
+    adapters.push(adapter);
+    return new Keyv<T>({ store: adapter, namespace: name, throwOnErrors: true });
+  };
+  const cache = new Map<string, KeyValue<unknown>>();
+  const namespace = <T>(name: string): KeyValue<T> => {
+    let kv = cache.get(name);
+    if (!kv) {
+      kv = wrap(open<unknown>(name), `${name} (${path})`);
+      cache.set(name, kv);
+    }
+    return kv as KeyValue<T>;
+  };
+  return {
+    backend: 'sqlite',
+    location: path,
+    namespace,
+    async ping() {
+      const probe = namespace<number>(PROBE_NAMESPACE);
+      try {
+        await probe.set('ping', Date.now());
+        await probe.get('ping');
+      } catch (error) {
+        throw new StoreError(
+          `cannot write the SQLite file ${path}: ${(error as StoreError).cause instanceof Error ? ((error as StoreError).cause as Error).message : (error as Error).message}`,
+          { cause: error },
+        );
+      }
+    },
+    async close() {
+      await Promise.all(adapters.map((a) => a.disconnect().catch(() => undefined)));
+    },
+  };
+}
+
+async function openRedis(target: { url: string; location: string }, connectTimeoutMs: number): Promise<Store> {
+  const client = createClient({
+    url: target.url,
+    // Keep reconnecting after a drop, but never faster than every 2 s.
+    socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
+  });
+  let lastError: unknown;
+  client.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  const connected = await Promise.race([
+    client.connect().then(() => true),
+    new Promise<false>((r) => setTimeout(() => r(false), connectTimeoutMs).unref()),
+  ]).catch((error: unknown) => {
+    lastError = error;
+    return false;
+  });
+  if (!connected) {
+    client.destroy();
+    const reason = lastError instanceof Error ? lastError.message : 'no answer';
+    throw new StoreError(`cannot reach Redis at ${target.location}: ${reason || 'connection refused'}`);
+  }
+  const cache = new Map<string, KeyValue<unknown>>();
+  const namespace = <T>(name: string): KeyValue<T> => {
+    let kv = cache.get(name);
+    if (!kv) {
+      const adapter = new KeyvRedis<unknown>(client as never, { namespace: name, throwOnConnectError: true, throwOnErrors: true });
+      kv = wrap(
+        new Keyv<unknown>({ store: adapter, namespace: name, useKeyPrefix: false, throwOnErrors: true }),
+        `${name} (redis ${target.location})`,
+      );
+      cache.set(name, kv);
+    }
+    return kv as KeyValue<T>;
+  };
+  return {
+    backend: 'redis',
+    location: target.location,
+    namespace,
+    async ping() {
+      try {
+        await client.ping();
+      } catch (error) {
+        throw new StoreError(`Redis at ${target.location} does not answer: ${(error as Error).message}`, { cause: error });
+      }
+    },
+    async close() {
+      if (client.isOpen) await client.close().catch(() => client.destroy());
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { ScriptConverter } from './convert.ts';
+
+export const LANGS = ['zh-Hant', 'zh-Hans', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
+}
+
+export type Script = 'hant' | 'hans' | 'latin' | 'mixed' | 'none';
+
+export interface ScriptReport {
+  script: Script;
+  /** The language to answer in, when the text decides it; undefined when it cannot tell. */
+  lang: Lang | undefined;
+  han: number;
+  latin: number;
+  traditionalOnly: number;
+  simplifiedOnly: number;
+}
+
+const HAN_CHAR = /\p{Script=Han}/u;
+const LATIN_CHAR = /[A-Za-z]/;
+
+/**
+ * Counts characters that exist only in one script: a character is Traditional-only when
+ * converting to Simplified changes it, Simplified-only when converting to Traditional does.
+ * Characters common to both scripts (柬埔寨) do not vote.
+ */
+export function detectScript(text: string, convert: ScriptConverter): ScriptReport {
+  let han = 0;
+  let latin = 0;
+  let traditionalOnly = 0;
+  let simplifiedOnly = 0;
+  for (const ch of text) {
+    if (HAN_CHAR.test(ch)) {
+      han++;
+      if (convert.toSimplified(ch) !== ch) traditionalOnly++;
+      else if (convert.toTraditional(ch) !== ch) simplifiedOnly++;
+    } else if (LATIN_CHAR.test(ch)) {
+      latin++;
+    }
+  }
+  const zhLang: Lang | undefined = traditionalOnly > simplifiedOnly ? 'zh-Hant' : simplifiedOnly > traditionalOnly ? 'zh-Hans' : undefined;
+  // A Chinese character carries roughly a word, a Latin letter a fifth of one.
+  const hanWeight = han;
+  const latinWeight = latin / 5;
+  let script: Script;
+  if (han === 0 && latin === 0) script = 'none';
+  else if (han === 0) script = 'latin';
+  else if (latin === 0 || latinWeight < hanWeight / 4) script = zhLang === 'zh-Hans' ? 'hans' : 'hant';
+  else if (hanWeight < latinWeight / 4) script = 'latin';
+  else script = 'mixed';
+  let lang: Lang | undefined;
+  if (script === 'latin') lang = 'en';
+  else if (script === 'hant' || script === 'hans') lang = zhLang;
+  else if (script === 'mixed') lang = hanWeight >= latinWeight ? zhLang : 'en';
+  return { script, lang, han, latin, traditionalOnly, simplifiedOnly };
+}
