@@ -20,6 +20,8 @@ export interface ConsoleChatOptions {
 export async function runConsoleChat({ core, input, output, banner, chatId = 'console' }: ConsoleChatOptions): Promise<void> {
   const interactive = Boolean((input as { isTTY?: boolean }).isTTY);
   const rl = createInterface({ input, output, terminal: interactive, prompt: '> ' });
+  // Attach the line iterator before the first await: piped lines read meanwhile would be dropped.
+  const lines = rl[Symbol.asyncIterator]();
   const write = (text: string) => output.write(`${text}\n`);
   const base: Omit<ChatEvent, 'text'> = {
     platform: 'console',
@@ -41,7 +43,8 @@ export async function runConsoleChat({ core, input, output, banner, chatId = 'co
   if (banner) write(banner);
   show(await core.handle({ ...base, text: '', command: 'start' }));
   rl.prompt();
-  for await (const line of rl) {
+  for (let next = await lines.next(); !next.done; next = await lines.next()) {
+    const line: string = next.value;
     const text = line.trim();
     if (text === '/quit' || text === '/exit') break;
     const pressed = /^\d$/.test(text) ? lastSuggestions[Number(text) - 1] : undefined;

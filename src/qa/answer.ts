@@ -12,6 +12,8 @@ import { ParaphraseIndex } from './index.ts';
 
 /** A match at or above this similarity is answered; below it the question is not recognised. */
 export const ANSWER_THRESHOLD = 0.3;
+/** A match this close is answered even when the message also carries instructions. */
+const CONFIDENT_THRESHOLD = 0.55;
 /** Added to an `unknown` entry whose trigger phrase is present ("when", "exact number"). */
 const UNKNOWN_TRIGGER_BONUS = 0.3;
 /** Share of the question's weight on words the content knows, above which it is "about the article". */
@@ -68,10 +70,20 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
         return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0 };
       }
       const folded = fold(text);
+      const features = extractFeatures(folded);
+      const injection = injections.find(({ hits }) => hits(folded));
+      if (injection) {
+        // Instructions are only text here: answer the article's truth when a real question is
+        // in there too, else decline.
+        const fact = index.search(features, (e) => e.kind === 'fact' || e.kind === 'recommendation')[0];
+        if (fact && fact.score >= CONFIDENT_THRESHOLD)
+          return { reply: composer.fromEntry(fact.entry, lang), rule: 'match', score: fact.score };
+        return { reply: composer.fromEntry(injection.entry, lang), rule: 'injection', score: 1 };
+      }
+      // Off-topic before premise: "美國大選" is about an election, not a claim that the US helped.
       for (const [rule, list] of [
-        ['injection', injections],
-        ['premise', premises],
         ['offtopic', offtopics],
+        ['premise', premises],
       ] as const) {
         const hit = list.find(({ hits }) => hits(folded));
         if (hit) return { reply: composer.fromEntry(hit.entry, lang), rule, score: 1 };
@@ -91,10 +103,12 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
         return { reply: composer.fromEntry(target, lang), rule: 'follow-up', score: 1 };
       }
 
-      const features = extractFeatures(folded);
+      // A known unknown competes only when one of its cue phrases is present ("exactly", "which
+      // prison"), so "where were they taken?" gets the fact and "which prison?" the limit.
+      const cued = new Set([...unknownTriggers].filter(([, hits]) => hits(folded)).map(([id]) => id));
       const matches = index
-        .search(features, (e) => e.kind === 'fact' || e.kind === 'recommendation' || e.kind === 'unknown')
-        .map((m) => ({ ...m, score: m.score + (unknownTriggers.get(m.entry.id)?.(folded) ? UNKNOWN_TRIGGER_BONUS : 0) }))
+        .search(features, (e) => e.kind === 'fact' || e.kind === 'recommendation' || cued.has(e.id))
+        .map((m) => ({ ...m, score: m.score + (cued.has(m.entry.id) ? UNKNOWN_TRIGGER_BONUS : 0) }))
         .sort((a, b) => b.score - a.score);
       const best = matches[0];
       if (best && best.score >= ANSWER_THRESHOLD) return { reply: composer.fromEntry(best.entry, lang), rule: 'match', score: best.score };

@@ -45,7 +45,7 @@ function zhNumber(text: string): number | undefined {
 }
 
 const ADVICE_WORD_ZH = /建议|建言|措施|对策|条|项|点/;
-const ADVICE_WORD_EN = /\b(recommendations?|suggestions?|advice|tips?|points?|measures?|proposals?|items?|ones?)\b/;
+const ADVICE_WORD_EN = /\b(recommendations?|suggestions?|advice|tips?|points?|measures?|proposals?)\b/;
 
 export interface OrdinalCue {
   n: number;

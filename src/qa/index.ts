@@ -22,27 +22,32 @@ export class ParaphraseIndex {
   private readonly idf = new Map<string, number>();
   private readonly docEntry: number[] = [];
   private readonly docNorm: number[] = [];
+  /** Sum of each paraphrase's feature weights, for "how much of this paraphrase the query covers". */
+  private readonly docMass: number[] = [];
   private readonly entries: readonly Entry[];
 
   constructor(entries: readonly Entry[], fold: (text: string) => string) {
     this.entries = entries;
     const docs: Features[] = [];
+    const addDoc = (text: string, entryIndex: number) => {
+      docs.push(extractFeatures(fold(text)));
+      this.docEntry.push(entryIndex);
+    };
     entries.forEach((entry, entryIndex) => {
-      for (const lang of LANGS) {
-        for (const question of entry.questions[lang]) {
-          docs.push(extractFeatures(fold(question)));
-          this.docEntry.push(entryIndex);
-        }
-      }
+      for (const lang of LANGS) for (const question of entry.questions[lang]) addDoc(question, entryIndex);
+      // The article's own words also point at the facts that cite them ("受審" → p6's 審判).
+      if (entry.kind === 'fact' || entry.kind === 'recommendation') for (const c of entry.citations) addDoc(c.quote, entryIndex);
     });
     const df = new Map<string, number>();
     for (const doc of docs) for (const key of doc.keys()) df.set(key, (df.get(key) ?? 0) + 1);
     for (const [key, n] of df) this.idf.set(key, Math.log(1 + docs.length / n));
     docs.forEach((doc, i) => {
       let norm = 0;
+      let mass = 0;
       for (const [key, tf] of doc) {
         const weight = tf * (this.idf.get(key) ?? 0);
         norm += weight * weight;
+        mass += weight;
         let list = this.postings.get(key);
         if (!list) {
           list = [];
@@ -51,6 +56,7 @@ export class ParaphraseIndex {
         list.push({ doc: i, weight });
       }
       this.docNorm.push(Math.sqrt(norm) || 1);
+      this.docMass.push(mass || 1);
     });
   }
 
@@ -66,9 +72,14 @@ export class ParaphraseIndex {
     return total === 0 ? 0 : known / total;
   }
 
-  /** Entries ranked by their best paraphrase's similarity to the query, best first. */
+  /**
+   * Entries ranked by their best paraphrase's similarity to the query, best first. Similarity
+   * averages cosine (penalises extra words) with how much of the paraphrase the query covers
+   * (tolerates them), so "<script>…</script> 園區在哪裡" still finds "園區在哪裡".
+   */
   search(features: Features, accept: (entry: Entry) => boolean = () => true): Match[] {
     const dots = new Map<number, number>();
+    const covered = new Map<number, number>();
     let queryNorm = 0;
     for (const [key, tf] of features) {
       const idf = this.idf.get(key);
@@ -80,13 +91,18 @@ export class ParaphraseIndex {
       }
       const q = tf * idf;
       queryNorm += q * q;
-      for (const { doc, weight } of this.postings.get(key) ?? []) dots.set(doc, (dots.get(doc) ?? 0) + q * weight);
+      for (const { doc, weight } of this.postings.get(key) ?? []) {
+        dots.set(doc, (dots.get(doc) ?? 0) + q * weight);
+        covered.set(doc, (covered.get(doc) ?? 0) + Math.min(weight, q));
+      }
     }
     queryNorm = Math.sqrt(queryNorm) || 1;
     const best = new Map<number, number>();
     for (const [doc, dot] of dots) {
       const entryIndex = this.docEntry[doc] as number;
-      const score = dot / (queryNorm * (this.docNorm[doc] as number));
+      const cosine = dot / (queryNorm * (this.docNorm[doc] as number));
+      const recall = (covered.get(doc) ?? 0) / (this.docMass[doc] as number);
+      const score = (cosine + recall) / 2;
       if (score > (best.get(entryIndex) ?? 0)) best.set(entryIndex, score);
     }
     const matches: Match[] = [];

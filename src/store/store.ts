@@ -28,6 +28,8 @@ export type StoreTarget = { backend: 'sqlite'; path: string } | { backend: 'redi
 export function parseStoreUrl(url: string, cwd = process.cwd()): StoreTarget {
   if (url.startsWith('sqlite://')) {
     const path = url.slice('sqlite://'.length);
+    // An in-memory SQLite database: the real engine, gone when the process ends (tests, one-off CLI runs).
+    if (path === ':memory:') return { backend: 'sqlite', path };
     if (!path) throw new StoreError('STORE_URL: sqlite:// needs a file path, e.g. sqlite://./data/bot.sqlite');
     return { backend: 'sqlite', path: resolve(cwd, path) };
   }
@@ -89,7 +91,7 @@ export async function openStore(url: string, options: { connectTimeoutMs?: numbe
 
 function openSqlite(path: string): Store {
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   } catch (error) {
     throw new StoreError(`cannot create the folder for ${path}: ${(error as Error).message}`, { cause: error });
   }

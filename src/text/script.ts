@@ -32,15 +32,23 @@ export function detectScript(text: string, convert: ScriptConverter): ScriptRepo
   let latin = 0;
   let traditionalOnly = 0;
   let simplifiedOnly = 0;
-  for (const ch of text) {
+  // Whole-text conversion, compared position by position: OpenCC resolves a character by its
+  // neighbours (什么 stays 什么, while a lone 么 would become 幺).
+  const chars = Array.from(text);
+  const simplified = Array.from(convert.toSimplified(text));
+  const traditional = Array.from(convert.toTraditional(text));
+  const aligned = simplified.length === chars.length && traditional.length === chars.length;
+  chars.forEach((ch, i) => {
     if (HAN_CHAR.test(ch)) {
       han++;
-      if (convert.toSimplified(ch) !== ch) traditionalOnly++;
-      else if (convert.toTraditional(ch) !== ch) simplifiedOnly++;
+      const s = aligned ? simplified[i] : convert.toSimplified(ch);
+      const t = aligned ? traditional[i] : convert.toTraditional(ch);
+      if (s !== ch) traditionalOnly++;
+      else if (t !== ch) simplifiedOnly++;
     } else if (LATIN_CHAR.test(ch)) {
       latin++;
     }
-  }
+  });
   const zhLang: Lang | undefined = traditionalOnly > simplifiedOnly ? 'zh-Hant' : simplifiedOnly > traditionalOnly ? 'zh-Hans' : undefined;
   // A Chinese character carries roughly a word, a Latin letter a fifth of one.
   const hanWeight = han;

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { loadContent } from '../../src/content/load.ts';
+import { createTestCore, testConvert } from '../helpers/core.ts';
+import { evaluate, loadEvalItems, summarize } from './evaluate.ts';
+import { EVAL_FLOOR, STRICT_FLOORS } from './floor.ts';
+
+describe('evaluation set', () => {
+  const items = loadEvalItems();
+
+  it('is large and balanced: ≥150 questions, ≥30% in each language', () => {
+    expect(items.length).toBeGreaterThanOrEqual(150);
+    for (const lang of ['zh-Hant', 'zh-Hans', 'en']) {
+      expect(items.filter((i) => i.lang === lang).length / items.length).toBeGreaterThanOrEqual(0.3);
+    }
+  });
+
+  it('passes at or above the floor, overall and in the strict categories', async () => {
+    const { core, store } = await createTestCore();
+    const content = await loadContent('content', 'cambodia-scam-sweep');
+    const results = await evaluate(core, items, content.article.blocks.map((b) => b.text).join('\n'), testConvert());
+    await store.close();
+    const summary = summarize(results);
+    expect(summary.total.rate).toBeGreaterThanOrEqual(EVAL_FLOOR);
+    for (const [category, floor] of Object.entries(STRICT_FLOORS)) {
+      expect(summary.byCategory[category]?.rate ?? 0, category).toBeGreaterThanOrEqual(floor);
+    }
+  });
+});
