@@ -24,7 +24,12 @@ export async function createTestCore(options: { storeUrl?: string; contextTtlMs?
   const content = await loadContent('content', 'cambodia-scam-sweep');
   const store = await openStore(options.storeUrl ?? 'sqlite://:memory:');
   let now = Date.parse('2026-11-28T12:00:00Z');
-  const clock = { now: () => now, advance: (ms: number) => void (now += ms) };
+  const clock = {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
   const core = createCore({
     content,
     convert: testConvert(),
