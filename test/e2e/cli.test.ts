@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,5 +70,35 @@ describe('npm start without a platform token', () => {
     const result = run('adapters/main.ts', [], '', { ARTICLE_ID: 'missing-article' });
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toMatch(/^CONTENT_INVALID: .*unknown article "missing-article"/);
+  });
+});
+
+describe('cli content build / content check', () => {
+  const copy = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'content-cli-'));
+    cpSync('content', dir, { recursive: true });
+    return dir;
+  };
+  const article = (dir: string) => join(dir, 'articles', 'cambodia-scam-sweep', 'article.json');
+
+  it('rebuilds article.json from source.txt, byte for byte what is committed', () => {
+    const dir = copy();
+    rmSync(article(dir));
+    const result = run('src/cli/main.ts', ['content', 'build'], '', { CONTENT_DIR: dir });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('built cambodia-scam-sweep: 1 title, 8 paragraph, 4 recommendation, 1 closing');
+    expect(readFileSync(article(dir), 'utf8')).toBe(readFileSync(article('content'), 'utf8'));
+  });
+
+  it('exits 1 naming file and field when content is broken', () => {
+    const dir = copy();
+    const knowledge = join(dir, 'articles', 'cambodia-scam-sweep', 'knowledge.yaml');
+    writeFileSync(
+      knowledge,
+      readFileSync(knowledge, 'utf8').replace('quote: 柬埔寨警方共抓獲犯罪嫌疑人數百名', 'quote: 柬埔寨警方共抓獲犯罪嫌疑人三千名'),
+    );
+    const result = run('src/cli/main.ts', ['content', 'check'], '', { CONTENT_DIR: dir });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/knowledge\.yaml: entries\.\d+ \([a-z.-]+\)\.citations\.\d+\.quote: not verbatim in block p3/);
   });
 });
