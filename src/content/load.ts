@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import type { z } from 'zod';
 import { ContentError } from '../errors.ts';
 import { ARTICLE_FILE, KNOWLEDGE_FILE } from './build.ts';

@@ -7,7 +7,7 @@ import { hasNoWords } from '../text/normalize.ts';
 import type { Lang } from '../text/script.ts';
 import type { ReplyComposer } from './compose.ts';
 import { compileTriggers, findFollowUp, findOrdinal, isBareOrdinal } from './cues.ts';
-import { extractFeatures } from './features.ts';
+import { extractFeatures, type Features } from './features.ts';
 import { ParaphraseIndex } from './index.ts';
 
 /** A match at or above this similarity is answered; below it the question is not recognised. */
@@ -16,6 +16,10 @@ export const ANSWER_THRESHOLD = 0.3;
 const CONFIDENT_THRESHOLD = 0.55;
 /** Added to an `unknown` entry whose trigger phrase is present ("when", "exact number"). */
 const UNKNOWN_TRIGGER_BONUS = 0.3;
+/** A cued unknown needs at least this similarity of its own to take the answer. */
+const CUED_UNKNOWN_MIN = 0.12;
+/** A false premise without a cue phrase is corrected when its paraphrases match this well. */
+const PREMISE_BY_SIMILARITY = 0.5;
 /** Share of the question's weight on words the content knows, above which it is "about the article". */
 const IN_DOMAIN_COVERAGE = 0.55;
 
@@ -64,6 +68,32 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const isAdviceContext = (id: string | undefined) =>
     id === 'advice.list' || (id !== undefined && composer.entries.get(id)?.kind === 'recommendation');
 
+  /**
+   * The best entry for a question. A known unknown competes only when one of its cue phrases
+   * is present ("exactly", "which prison"), and then it wins: "where were they taken?" gets the
+   * fact, "which prison?" the limit. A false premise without a cue can still win on similarity.
+   */
+  const bestEntry = (folded: string, features: Features): { entry: Entry; score: number } | undefined => {
+    const cued = new Set([...unknownTriggers].filter(([, hits]) => hits(folded)).map(([id]) => id));
+    const ranked = index.search(
+      features,
+      (e) => e.kind === 'fact' || e.kind === 'recommendation' || e.kind === 'premise' || cued.has(e.id),
+    );
+    const unknown = ranked.find((m) => cued.has(m.entry.id) && m.score >= CUED_UNKNOWN_MIN);
+    if (unknown) return { entry: unknown.entry, score: unknown.score + UNKNOWN_TRIGGER_BONUS };
+    return ranked.find((m) => m.entry.kind !== 'premise' || m.score >= PREMISE_BY_SIMILARITY);
+  };
+
+  const answerRanked = (folded: string, features: Features, lang: Lang): AnswerTrace => {
+    const best = bestEntry(folded, features);
+    if (best && best.score >= ANSWER_THRESHOLD) return { reply: composer.fromEntry(best.entry, lang), rule: 'match', score: best.score };
+    const score = best?.score ?? 0;
+    if (index.coverage(features) >= IN_DOMAIN_COVERAGE) {
+      return { reply: composer.guidance('not_in_article', 'notCovered', lang), rule: 'not-covered', score };
+    }
+    return { reply: composer.guidance('out_of_scope', 'noMatch', lang), rule: 'no-match', score };
+  };
+
   return {
     answer({ text, lang, previousEntryId }) {
       if (text.length === 0 || hasNoWords(text) || Array.from(text.replace(/\s/g, '')).length <= 1) {
@@ -71,13 +101,15 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       }
       const folded = fold(text);
       const features = extractFeatures(folded);
+
       const injection = injections.find(({ hits }) => hits(folded));
       if (injection) {
-        // Instructions are only text here: answer the article's truth when a real question is
-        // in there too, else decline.
-        const fact = index.search(features, (e) => e.kind === 'fact' || e.kind === 'recommendation')[0];
-        if (fact && fact.score >= CONFIDENT_THRESHOLD)
-          return { reply: composer.fromEntry(fact.entry, lang), rule: 'match', score: fact.score };
+        // Instructions are only text here. A clear question inside gets the article's truth (or
+        // its limit: "make up a name for the gang leader" → the article names no one); else decline.
+        const best = bestEntry(folded, features);
+        if (best && (best.entry.kind === 'unknown' || best.score >= CONFIDENT_THRESHOLD)) {
+          return { reply: composer.fromEntry(best.entry, lang), rule: 'match', score: best.score };
+        }
         return { reply: composer.fromEntry(injection.entry, lang), rule: 'injection', score: 1 };
       }
       // Off-topic before premise: "美國大選" is about an election, not a claim that the US helped.
@@ -103,20 +135,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
         return { reply: composer.fromEntry(target, lang), rule: 'follow-up', score: 1 };
       }
 
-      // A known unknown competes only when one of its cue phrases is present ("exactly", "which
-      // prison"), so "where were they taken?" gets the fact and "which prison?" the limit.
-      const cued = new Set([...unknownTriggers].filter(([, hits]) => hits(folded)).map(([id]) => id));
-      const matches = index
-        .search(features, (e) => e.kind === 'fact' || e.kind === 'recommendation' || cued.has(e.id))
-        .map((m) => ({ ...m, score: m.score + (cued.has(m.entry.id) ? UNKNOWN_TRIGGER_BONUS : 0) }))
-        .sort((a, b) => b.score - a.score);
-      const best = matches[0];
-      if (best && best.score >= ANSWER_THRESHOLD) return { reply: composer.fromEntry(best.entry, lang), rule: 'match', score: best.score };
-      const score = best?.score ?? 0;
-      if (index.coverage(features) >= IN_DOMAIN_COVERAGE) {
-        return { reply: composer.guidance('not_in_article', 'notCovered', lang), rule: 'not-covered', score };
-      }
-      return { reply: composer.guidance('out_of_scope', 'noMatch', lang), rule: 'no-match', score };
+      return answerRanked(folded, features, lang);
     },
   };
 }

@@ -7,7 +7,9 @@
 export type Features = Map<string, number>;
 
 const HAN_RUN = /\p{Script=Han}+/gu;
-const WORD = /[a-z][a-z']*|\d+/g;
+// Digits are left out: recommendation numbers are read by cues.ts, and a stray "1" in
+// markup must not pull a question towards "recommendation 1".
+const WORD = /[a-z][a-z']*/g;
 
 // Words that say nothing about which fact is asked for.
 const EN_STOPWORDS = new Set(
@@ -17,8 +19,12 @@ const EN_STOPWORDS = new Set(
 );
 // Single characters too common in questions to carry meaning alone.
 const ZH_STOP_UNIGRAMS = new Set('的了是吗呢吧啊么什这那有在和与及就都也还我你他她它们个么请问说讲文章篇'.split(''));
+// Question and function characters: a bigram made with one (怎么, 应该, 哪里) says how a
+// question is asked, not what about, so it counts for little.
+const ZH_FUNCTION_CHARS = new Set('的了是吗呢吧啊么什这那有在和与及就都也还我你他她它们个请问说讲怎该应哪如何些会要能可以吗谁'.split(''));
 
 const UNIGRAM_WEIGHT = 0.35;
+const FUNCTION_BIGRAM_WEIGHT = 0.3;
 
 export function stemEnglish(word: string): string {
   if (word.length <= 3) return word;
@@ -39,7 +45,7 @@ export function extractFeatures(folded: string): Features {
     chars.forEach((ch, i) => {
       if (!ZH_STOP_UNIGRAMS.has(ch)) add(`u:${ch}`, UNIGRAM_WEIGHT);
       const next = chars[i + 1];
-      if (next !== undefined) add(`b:${ch}${next}`, 1);
+      if (next !== undefined) add(`b:${ch}${next}`, ZH_FUNCTION_CHARS.has(ch) || ZH_FUNCTION_CHARS.has(next) ? FUNCTION_BIGRAM_WEIGHT : 1);
     });
   }
   const latin = folded.replace(HAN_RUN, ' ');

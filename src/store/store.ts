@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import KeyvRedis, { createClient } from '@keyv/redis';
-import KeyvSqlite from '@keyv/sqlite';
+import type KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import { StoreError } from '../errors.ts';
 
@@ -79,7 +78,8 @@ const PROBE_NAMESPACE = 'health';
 
 export async function openStore(url: string, options: { connectTimeoutMs?: number } = {}): Promise<Store> {
   const target = parseStoreUrl(url);
-  const store = target.backend === 'sqlite' ? openSqlite(target.path) : await openRedis(target, options.connectTimeoutMs ?? 3000);
+  // Backends load on demand: the Redis client alone costs ~18 MB that a SQLite bot never needs.
+  const store = target.backend === 'sqlite' ? await openSqlite(target.path) : await openRedis(target, options.connectTimeoutMs ?? 3000);
   try {
     await store.ping();
   } catch (error) {
@@ -89,7 +89,8 @@ export async function openStore(url: string, options: { connectTimeoutMs?: numbe
   return store;
 }
 
-function openSqlite(path: string): Store {
+async function openSqlite(path: string): Promise<Store> {
+  const { default: KeyvSqliteAdapter } = await import('@keyv/sqlite');
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   } catch (error) {
@@ -98,7 +99,7 @@ function openSqlite(path: string): Store {
   // One adapter per namespace: keyv's iterator/clear go wrong when namespaces share one.
   const adapters: KeyvSqlite[] = [];
   const open = <T>(name: string): Keyv<T> => {
-    const adapter = new KeyvSqlite({ uri: `sqlite://${path}`, table: 'kv', busyTimeout: 5000 });
+    const adapter = new KeyvSqliteAdapter({ uri: `sqlite://${path}`, table: 'kv', busyTimeout: 5000 });
     adapters.push(adapter);
     return new Keyv<T>({ store: adapter, namespace: name, throwOnErrors: true });
   };
@@ -134,6 +135,7 @@ function openSqlite(path: string): Store {
 }
 
 async function openRedis(target: { url: string; location: string }, connectTimeoutMs: number): Promise<Store> {
+  const { default: KeyvRedis, createClient } = await import('@keyv/redis');
   const client = createClient({
     url: target.url,
     // Keep reconnecting after a drop, but never faster than every 2 s.

@@ -11,8 +11,16 @@ export interface ScriptConverter {
 
 export function createScriptConverter(): ScriptConverter {
   const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
-  // Characters only (not `twp`): quotes must stay the article's words, just in the reader's script.
-  const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
+  // Simplified→Traditional by characters only, without OpenCC's phrase table: it builds in
+  // ~7 ms instead of ~160 ms, and it keeps the article's own words (the phrase table would
+  // turn 據了解 into 據瞭解). Only article quotes and questions go this way; answers are
+  // written per script in content/.
+  const locale = OpenCC.Locale as unknown as { from: Record<string, string[][]>; to: Record<string, string[][]> };
+  const characters = locale.from.cn?.[0]?.[1];
+  const toTraditional =
+    characters !== undefined && locale.to.tw
+      ? OpenCC.ConverterFactory([[characters]], locale.to.tw)
+      : OpenCC.Converter({ from: 'cn', to: 'tw' });
   return {
     toSimplified,
     toTraditional,

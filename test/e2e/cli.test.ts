@@ -44,7 +44,13 @@ describe('cli ask --jsonl', () => {
 
 describe('npm start without a platform token', () => {
   it('opens the console chat with a hint on connecting Telegram and Discord', () => {
-    const result = run('adapters/main.ts', [], '抓了多少人?\n/advice 3\n/quit\n', { TELEGRAM_BOT_TOKEN: '', DISCORD_TOKEN: '' });
+    const dataDir = mkdtempSync(join(tmpdir(), 'start-'));
+    const result = spawnSync('npm', ['start', '--silent'], {
+      input: '抓了多少人?\n/advice 3\n/quit\n',
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, STORE_URL: `sqlite://${join(dataDir, 'bot.sqlite')}`, TELEGRAM_BOT_TOKEN: '', DISCORD_TOKEN: '' },
+    });
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/TELEGRAM_BOT_TOKEN.*DISCORD_TOKEN/);
     expect(result.stdout).toContain('數百名');

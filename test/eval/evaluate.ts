@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { load as parse } from 'js-yaml';
 import { z } from 'zod';
 import { renderText } from '../../src/cli/render-text.ts';
 import type { Core } from '../../src/core/core.ts';
 import type { Reply, ReplyKind } from '../../src/core/types.ts';
 import type { ScriptConverter } from '../../src/text/convert.ts';
 import { foldForMatch } from '../../src/text/fold.ts';
-import { LANGS } from '../../src/text/script.ts';
+import { detectScript, LANGS } from '../../src/text/script.ts';
 
 const KINDS = ['answer', 'not_in_article', 'out_of_scope', 'refused', 'clarify'] as const;
 export const CATEGORIES = ['fact', 'recommendation', 'unanswerable', 'false_premise', 'out_of_scope', 'hostile', 'unclear'] as const;
@@ -47,8 +47,12 @@ export function judge(item: EvalItem, reply: Reply, articleText: string, convert
   const folded = foldForMatch(text, convert);
   if (!item.expect.kind.includes(reply.kind as (typeof KINDS)[number]))
     failures.push(`kind ${reply.kind}, expected ${item.expect.kind.join('|')}`);
-  // Input with no words has no language of its own; anything sensible is fine.
-  if (item.category !== 'unclear' && reply.lang !== item.lang) failures.push(`lang ${reply.lang}, expected ${item.lang}`);
+  // Input with no words has no language of its own, and Chinese made only of characters both
+  // scripts share (柬埔寨警方) has no script of its own: either script is right then.
+  const script = detectScript(item.text, convert);
+  const chineseEitherScript = script.han > 0 && script.lang === undefined && reply.lang !== 'en' && item.lang !== 'en';
+  if (item.category !== 'unclear' && reply.lang !== item.lang && !chineseEitherScript)
+    failures.push(`lang ${reply.lang}, expected ${item.lang}`);
   if (reply.kind === 'answer' && reply.citations.length === 0) failures.push('an answer without a citation');
   const blocks = item.expect.blocks;
   if (blocks && reply.kind === 'answer' && !reply.citations.some((c) => blocks.includes(c.block))) {

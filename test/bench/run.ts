@@ -1,0 +1,27 @@
+/**
+ * `npm run bench`: one JSON document on stdout. The process's RSS before anything of the bot
+ * is loaded is recorded first, so the core's own memory can be told apart from the runtime's
+ * (tsx, which transpiles TypeScript in-process, costs ~70 MB on its own).
+ */
+const rssAtStart = process.memoryUsage().rss;
+const { benchCore } = await import('./core.ts');
+const { benchBotProcess } = await import('./bot-process.ts');
+const { loadEvalItems } = await import('../eval/evaluate.ts');
+const core = await benchCore();
+const rss = process.memoryUsage().rss;
+const bot = await benchBotProcess(loadEvalItems().map((i) => i.text));
+const result = {
+  date: new Date().toISOString(),
+  node: process.version,
+  core,
+  memory: {
+    bot_process: bot,
+    bench_process: { rss_mb: Math.round(rss / 1e6), before_load_mb: Math.round(rssAtStart / 1e6) },
+  },
+  budgets: {
+    'core.answer.p99_ms <= 2': core.core.answer.p99_ms <= 2,
+    'core.startup_ms <= 300': core.startup_ms <= 300,
+    'memory.bot_process.peak_mb <= 120': bot.peak_mb <= 120,
+  },
+};
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
