@@ -121,6 +121,19 @@ describe('hostile input', () => {
     expect(reply.kind).toBe('refused');
   });
 
+  it.each([
+    ['right-to-left text', '\u202e?人少多了抓\u202c 抓了多少人?'],
+    ['control characters', '抓了\u0000多少\u0007人\u001b[31m?'],
+    ['mixed scripts', 'how many 嫌疑人 were 抓获?'],
+    ['Markdown', '**抓了多少人?** [link](http://example.com)'],
+    ['zero-width joiners inside words', '柬\u200d埔\u200c寨警\u200b方抓了多少人'],
+  ])('still answers the question inside %s', async (_label, text) => {
+    const { core } = await createTestCore();
+    const reply = await core.handle(event(text));
+    expect(reply.kind).toBe('answer');
+    expect(reply.citations.some((c) => c.block === 'p3')).toBe(true);
+  });
+
   it('never echoes markup or mentions back', async () => {
     const { core } = await createTestCore();
     const reply = await core.handle(event('@everyone <b>誰發動了這次掃蕩行動?</b>'));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
+import { foldForQuote } from '../../src/text/fold.ts';
 import { createTestCore, testConvert } from '../helpers/core.ts';
 import { evaluate, loadEvalItems, summarize } from './evaluate.ts';
 import { EVAL_FLOOR, STRICT_FLOORS } from './floor.ts';
@@ -14,11 +15,19 @@ describe('evaluation set', () => {
     }
   });
 
-  it('passes at or above the floor, overall and in the strict categories', async () => {
+  it('passes at or above the floor, overall and in the strict categories; every quote is verbatim', async () => {
     const { core, store } = await createTestCore();
     const content = await loadContent('content', 'cambodia-scam-sweep');
-    const results = await evaluate(core, items, content.article.blocks.map((b) => b.text).join('\n'), testConvert());
+    const convert = testConvert();
+    const results = await evaluate(core, items, content.article.blocks.map((b) => b.text).join('\n'), convert);
     await store.close();
+    const blocks = new Map(content.article.blocks.map((b) => [b.id, foldForQuote(b.text, convert)]));
+    for (const { reply, item } of results) {
+      for (const c of reply.citations) expect(blocks.get(c.block), `${item.id} cites ${c.block}`).toContain(foldForQuote(c.quote, convert));
+      const ownVoice = reply.blocks.filter((b) => b.type === 'paragraph' || b.type === 'list').map((b) => JSON.stringify(b));
+      expect(ownVoice.join('').replace(/「[^」]*」|“[^”]*”|\\"[^"]*\\"/g, ''), item.id).not.toMatch(/我國|我国/);
+      for (const b of reply.blocks) if ('text' in b) expect(b.text.length).toBeLessThanOrEqual(3500);
+    }
     const summary = summarize(results);
     expect(summary.total.rate).toBeGreaterThanOrEqual(EVAL_FLOOR);
     for (const [category, floor] of Object.entries(STRICT_FLOORS)) {
