@@ -18,6 +18,9 @@ const CONFIDENT_THRESHOLD = 0.55;
 const UNKNOWN_TRIGGER_BONUS = 0.3;
 /** A cued unknown needs at least this similarity of its own to take the answer. */
 const CUED_UNKNOWN_MIN = 0.12;
+const MARKUP_TAG = /<\/?[a-zA-Z][^<>]{0,60}>/g;
+/** Sentences of a long message tried on their own. */
+const MAX_SEGMENTS = 6;
 /** A false premise without a cue phrase is corrected when its paraphrases match this well. */
 const PREMISE_BY_SIMILARITY = 0.5;
 /** Share of the question's weight on words the content knows, above which it is "about the article". */
@@ -84,8 +87,30 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     return ranked.find((m) => m.entry.kind !== 'premise' || m.score >= PREMISE_BY_SIMILARITY);
   };
 
-  const answerRanked = (folded: string, features: Features, lang: Lang): AnswerTrace => {
-    const best = bestEntry(folded, features);
+  /**
+   * The whole message, or one of its sentences when that matches better: in "# 标题 … 被抓的人
+   * 会被送到哪里?" the question is the last line, not the Markdown heading.
+   */
+  const bestInMessage = (folded: string, features: Features, text: string) => {
+    let best = bestEntry(folded, features);
+    const sentences =
+      text
+        .match(/[^\n。！？!?]+[。！？!?]*/g)
+        ?.map((s) => s.trim())
+        .filter((s) => s.length >= 3) ?? [];
+    if (sentences.length < 2) return best;
+    // When some sentences are questions, only they are tried: the rest is context or noise.
+    const questions = sentences.filter((s) => /[？?]$/.test(s));
+    for (const segment of (questions.length > 0 ? questions : sentences).slice(-MAX_SEGMENTS)) {
+      const segmentFolded = fold(segment);
+      const candidate = bestEntry(segmentFolded, extractFeatures(segmentFolded));
+      if (candidate && (!best || candidate.score > best.score)) best = candidate;
+    }
+    return best;
+  };
+
+  const answerRanked = (text: string, folded: string, features: Features, lang: Lang): AnswerTrace => {
+    const best = bestInMessage(folded, features, text);
     if (best && best.score >= ANSWER_THRESHOLD) return { reply: composer.fromEntry(best.entry, lang), rule: 'match', score: best.score };
     const score = best?.score ?? 0;
     if (index.coverage(features) >= IN_DOMAIN_COVERAGE) {
@@ -99,14 +124,19 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       if (text.length === 0 || hasNoWords(text) || Array.from(text.replace(/\s/g, '')).length <= 1) {
         return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0 };
       }
+      // Markup tags are not words of the question (the bot never echoes them either).
+      text = text.replace(MARKUP_TAG, ' ');
       const folded = fold(text);
       const features = extractFeatures(folded);
 
       const injection = injections.find(({ hits }) => hits(folded));
       if (injection) {
-        // Instructions are only text here. A clear question inside gets the article's truth (or
-        // its limit: "make up a name for the gang leader" → the article names no one); else decline.
-        const best = bestEntry(folded, features);
+        // Instructions are only text here. A false claim inside is corrected; a clear question
+        // gets the article's truth (or its limit: "make up a name for the gang leader" → the
+        // article names no one); anything else is declined.
+        const premise = premises.find(({ hits }) => hits(folded));
+        if (premise) return { reply: composer.fromEntry(premise.entry, lang), rule: 'premise', score: 1 };
+        const best = bestInMessage(folded, features, text);
         if (best && (best.entry.kind === 'unknown' || best.score >= CONFIDENT_THRESHOLD)) {
           return { reply: composer.fromEntry(best.entry, lang), rule: 'match', score: best.score };
         }
@@ -135,7 +165,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
         return { reply: composer.fromEntry(target, lang), rule: 'follow-up', score: 1 };
       }
 
-      return answerRanked(folded, features, lang);
+      return answerRanked(text, folded, features, lang);
     },
   };
 }

@@ -7,6 +7,7 @@
 export type Features = Map<string, number>;
 
 const HAN_RUN = /\p{Script=Han}+/gu;
+const HAS_HAN = /\p{Script=Han}/u;
 // Digits are left out: recommendation numbers are read by cues.ts, and a stray "1" in
 // markup must not pull a question towards "recommendation 1".
 const WORD = /[a-z][a-z']*/g;
@@ -37,7 +38,17 @@ export function stemEnglish(word: string): string {
   return word;
 }
 
+// Ways of asking the same thing, folded to one form so 幾個人 finds 多少人 (input is Simplified).
+const ZH_QUESTION_SYNONYMS: ReadonlyArray<[RegExp, string]> = [
+  [/几个|几名|几位|几多|多少个|多少名|多少位/g, '多少'],
+  [/哪儿|哪边|哪个地方|什么地方|啥地方|何处/g, '哪里'],
+  [/为何|为啥|干嘛|干吗/g, '为什么'],
+  [/啥|甚么/g, '什么'],
+  [/怎样|如何|咋/g, '怎么'],
+];
+
 export function extractFeatures(folded: string): Features {
+  for (const [pattern, canonical] of ZH_QUESTION_SYNONYMS) folded = folded.replace(pattern, canonical);
   const features: Features = new Map();
   const add = (key: string, weight: number) => features.set(key, (features.get(key) ?? 0) + weight);
   for (const [run] of folded.matchAll(HAN_RUN)) {
@@ -49,6 +60,9 @@ export function extractFeatures(folded: string): Features {
     });
   }
   const latin = folded.replace(HAN_RUN, ' ');
+  // "how many" asks for a count in either language; in mixed questions ("how many 嫌疑人
+  // were 抓获?") it is the link to the Chinese 多少.
+  if (HAS_HAN.test(folded) && /\bhow (many|much)\b/.test(latin)) add('b:多少', 1);
   for (const [word] of latin.matchAll(WORD)) {
     if (EN_STOPWORDS.has(word)) continue;
     add(`w:${stemEnglish(word)}`, 1);

@@ -12,8 +12,12 @@ const CONTROL =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
 
 /** NFKC, invisible and control characters removed, whitespace folded, trimmed. */
+// Terminal colour and cursor sequences (ESC [ … letter): their printable tail would survive.
+const ANSI_ESCAPE = /\u001b\[[0-9;?]*[A-Za-z]/g;
+
 export function cleanText(input: string): string {
   return input
+    .replace(ANSI_ESCAPE, '')
     .replace(CONTROL, '')
     .normalize('NFKC')
     .replace(INVISIBLE, '')

@@ -11,7 +11,7 @@ describe('cleanText', () => {
     expect(cleanText('柬\u200b埔\u200d寨\u202e警方\ufeff')).toBe('柬埔寨警方');
   });
   it('removes control characters but keeps newlines', () => {
-    expect(cleanText('a\u0000b\u0007c\u001b[31m\nd')).toBe('abc[31m\nd');
+    expect(cleanText('a\u0000b\u0007c\u001b[31m\nd')).toBe('abc\nd');
   });
   it('applies NFKC and folds whitespace', () => {
     expect(cleanText('  ＡＢＣ\u3000\t１２３   \n\n\n x ')).toBe('ABC 123\nx');
