@@ -21,8 +21,11 @@ const CUED_UNKNOWN_MIN = 0.12;
 const MARKUP_TAG = /<\/?[a-zA-Z][^<>]{0,60}>/g;
 /** Sentences of a long message tried on their own. */
 const MAX_SEGMENTS = 6;
-/** A false premise without a cue phrase is corrected when its paraphrases match this well. */
-const PREMISE_BY_SIMILARITY = 0.5;
+/** Added to the recommendations and their list when the question names recommendations. */
+const ADVICE_CUE_BONUS = 0.15;
+const ADVICE_WORDS = /建议|建言|对策|\b(recommend\w*|suggest\w*|advice|advise\w*|propos\w*|tips?)\b/;
+const mentionsAdvice = (folded: string) => ADVICE_WORDS.test(folded);
+const isAdvice = (entry: Entry) => entry.kind === 'recommendation' || entry.id === 'advice.list';
 /** Share of the question's weight on words the content knows, above which it is "about the article". */
 const IN_DOMAIN_COVERAGE = 0.55;
 
@@ -74,17 +77,19 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   /**
    * The best entry for a question. A known unknown competes only when one of its cue phrases
    * is present ("exactly", "which prison"), and then it wins: "where were they taken?" gets the
-   * fact, "which prison?" the limit. A false premise without a cue can still win on similarity.
+   * fact, "which prison?" the limit. False premises are recognised by their cue phrases only:
+   * their paraphrases look like true questions with one word changed.
    */
   const bestEntry = (folded: string, features: Features): { entry: Entry; score: number } | undefined => {
     const cued = new Set([...unknownTriggers].filter(([, hits]) => hits(folded)).map(([id]) => id));
-    const ranked = index.search(
-      features,
-      (e) => e.kind === 'fact' || e.kind === 'recommendation' || e.kind === 'premise' || cued.has(e.id),
-    );
+    const ranked = index.search(features, (e) => e.kind === 'fact' || e.kind === 'recommendation' || cued.has(e.id));
     const unknown = ranked.find((m) => cued.has(m.entry.id) && m.score >= CUED_UNKNOWN_MIN);
     if (unknown) return { entry: unknown.entry, score: unknown.score + UNKNOWN_TRIGGER_BONUS };
-    return ranked.find((m) => m.entry.kind !== 'premise' || m.score >= PREMISE_BY_SIMILARITY);
+    // Naming the recommendations ("文中那几条建议", "what does it propose") points at the advice.
+    if (mentionsAdvice(folded)) {
+      return ranked.map((m) => (isAdvice(m.entry) ? { ...m, score: m.score + ADVICE_CUE_BONUS } : m)).sort((a, b) => b.score - a.score)[0];
+    }
+    return ranked[0];
   };
 
   /**

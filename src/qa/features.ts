@@ -1,3 +1,5 @@
+import { stemmer } from 'stemmer';
+
 /**
  * Bag-of-features for matching folded text (see text/fold.ts): Chinese as character
  * bigrams plus lighter unigrams — robust across scripts and newer compounds that word
@@ -27,15 +29,12 @@ const ZH_FUNCTION_CHARS = new Set('的了是吗呢吧啊么什这那有在和与
 const UNIGRAM_WEIGHT = 0.35;
 const FUNCTION_BIGRAM_WEIGHT = 0.3;
 
+// Nationality words fold to the country, so "Chinese police" finds "China's police".
+const DEMONYMS: Record<string, string> = { chinese: 'china', cambodian: 'cambodia', cambodians: 'cambodia', khmer: 'cambodia' };
+
 export function stemEnglish(word: string): string {
-  if (word.length <= 3) return word;
-  if (word.endsWith("'s")) word = word.slice(0, -2);
-  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
-  if (word.endsWith('ing') && word.length > 5) return word.slice(0, -3);
-  if (word.endsWith('ed') && word.length > 4) return word.slice(0, -2);
-  if (word.endsWith('es') && word.length > 4 && /(ss|sh|ch|x)es$/.test(word)) return word.slice(0, -2);
-  if (word.endsWith('s') && !word.endsWith('ss') && word.length > 3) return word.slice(0, -1);
-  return word;
+  const bare = word.endsWith("'s") ? word.slice(0, -2) : word;
+  return DEMONYMS[bare] ?? stemmer(bare);
 }
 
 // Ways of asking the same thing, folded to one form so 幾個人 finds 多少人 (input is Simplified).

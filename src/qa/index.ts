@@ -27,6 +27,7 @@ export class ParaphraseIndex {
   private readonly docNorm: number[] = [];
   /** Sum of each paraphrase's feature weights, for "how much of this paraphrase the query covers". */
   private readonly docMass: number[] = [];
+
   private readonly entries: readonly Entry[];
 
   constructor(entries: readonly Entry[], fold: (text: string) => string) {

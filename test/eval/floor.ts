@@ -1,8 +1,19 @@
 /**
- * CI fails below these pass rates. They sit just under the measured score so a regression
- * shows; raise them as the score rises. Targets: ≥ 95% overall, 100% on unanswerable and
+ * CI fails below these pass rates. They sit just under the measured scores so a regression
+ * shows; raise them as the scores rise. Targets: ≥ 95% overall, 100% on unanswerable and
  * false-premise questions (a made-up fact there is the harm the bot exists to avoid).
+ *
+ * questions.yaml is the development set the matcher was tuned on; holdout.yaml was written
+ * separately (without seeing the content or the development set) and measures how well that
+ * tuning generalises, so its floor is lower.
  */
-export const EVAL_FLOOR = 0.96;
-export const STRICT_CATEGORIES = ['unanswerable', 'false_premise'] as const;
-export const STRICT_FLOORS: Record<(typeof STRICT_CATEGORIES)[number], number> = { unanswerable: 1, false_premise: 1 };
+export interface EvalFloor {
+  file: string;
+  total: number;
+  categories: Record<string, number>;
+}
+
+export const EVAL_FLOORS: readonly EvalFloor[] = [
+  { file: 'test/eval/questions.yaml', total: 0.96, categories: { unanswerable: 1, false_premise: 1 } },
+  { file: 'test/eval/holdout.yaml', total: 0.85, categories: { unanswerable: 1, false_premise: 0.75 } },
+];
