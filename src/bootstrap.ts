@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { loadContent } from './content/load.ts';
 import { type Core, createCore } from './core/core.ts';
 import { type Clock, systemClock } from './core/ports.ts';
+import { createChatCompletionClient } from './llm/client.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { openStore, type Store } from './store/store.ts';
 import { createScriptConverter } from './text/convert.ts';
@@ -26,14 +27,20 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = createLogger({
     level: config.logLevel,
     format: config.logFormat,
-    secrets: [config.telegramToken, config.discordToken],
+    secrets: [config.telegramToken, config.discordToken, config.llm?.apiKey],
     destination: options.logDestination,
   });
   const started = performance.now();
   const convert = createScriptConverter();
   const content = await loadContent(config.contentDir, config.articleId);
   const store = await openStore(config.storeUrl);
-  const core = createCore({ content, convert, store, clock: options.clock ?? systemClock, logger, config });
-  logger.debug({ ms: Math.round(performance.now() - started), store: store.backend, article: config.articleId }, 'core ready');
+  const llm = config.llm
+    ? { config: config.llm, client: createChatCompletionClient(config.llm, logger.child({ component: 'llm-client' })) }
+    : undefined;
+  const core = createCore({ content, convert, store, clock: options.clock ?? systemClock, logger, config, llm });
+  logger.debug(
+    { ms: Math.round(performance.now() - started), store: store.backend, article: config.articleId, llm: config.llm?.model ?? 'off' },
+    'core ready',
+  );
   return { config, logger, store, core, close: () => store.close() };
 }

@@ -18,6 +18,21 @@ const positiveInt = (fallback: number) =>
     .optional()
     .transform((v) => v ?? fallback);
 
+const nonNegativeInt = (fallback: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'a whole number, 0 or more')
+    .transform(Number)
+    .optional()
+    .transform((v) => v ?? fallback);
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
 /** Every environment variable the bot reads. `.env.example` documents each one. */
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -40,7 +55,57 @@ const envSchema = z.object({
     'a token from @BotFather such as 123456:ABC-DEF…',
   ),
   DISCORD_TOKEN: optionalSecret,
+  OPENAI_API_KEY: optionalSecret,
+  OPENAI_BASE_URL: z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional()
+    .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'an http(s) URL such as http://localhost:11434/v1'),
+  OPENAI_MODEL: z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional(),
+  LLM_TIMEOUT_MS: positiveInt(15_000),
+  LLM_MAX_RETRIES: nonNegativeInt(2),
+  LLM_RESPONSE_FORMAT: z.enum(['json_schema', 'json_object', 'text']).default('json_schema'),
+  LLM_STREAM: booleanFlag(false),
+  LLM_TEMPERATURE: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'a number from 0 to 2')
+    .transform(Number)
+    .pipe(z.number().max(2))
+    .optional()
+    .transform((v) => v ?? 0),
+  LLM_CACHE_TTL_SECONDS: positiveInt(7 * 24 * 3600),
+  LLM_USER_HOURLY_LIMIT: positiveInt(20),
+  LLM_CHAT_HOURLY_LIMIT: positiveInt(60),
+  LLM_DAILY_TOKEN_BUDGET: positiveInt(200_000),
+  LLM_BREAKER_THRESHOLD: positiveInt(3),
+  LLM_BREAKER_COOLDOWN_SECONDS: positiveInt(60),
 });
+
+export type LlmConfig = Readonly<{
+  apiKey: string | undefined;
+  baseUrl: string | undefined;
+  model: string;
+  timeoutMs: number;
+  maxRetries: number;
+  responseFormat: 'json_schema' | 'json_object' | 'text';
+  stream: boolean;
+  temperature: number;
+  cacheTtlMs: number;
+  userHourlyLimit: number;
+  chatHourlyLimit: number;
+  dailyTokenBudget: number;
+  breakerThreshold: number;
+  breakerCooldownMs: number;
+}>;
+
+/** The model used when only OPENAI_API_KEY is set (OpenAI's own endpoint). */
+export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 
 export type Config = Readonly<{
   env: 'development' | 'production' | 'test';
@@ -52,6 +117,8 @@ export type Config = Readonly<{
   contextTtlMs: number;
   telegramToken: string | undefined;
   discordToken: string | undefined;
+  /** Undefined when no LLM is configured: the bot is then fully offline. */
+  llm: LlmConfig | undefined;
 }>;
 
 /** Pure: validates an environment and returns the config, or throws a ConfigError naming the variable. */
@@ -75,6 +142,32 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     contextTtlMs: e.CONTEXT_TTL_SECONDS * 1000,
     telegramToken: e.TELEGRAM_BOT_TOKEN,
     discordToken: e.DISCORD_TOKEN,
+    llm: llmConfig(e),
+  };
+}
+
+function llmConfig(e: z.infer<typeof envSchema>): LlmConfig | undefined {
+  if (!e.OPENAI_API_KEY && !e.OPENAI_BASE_URL && !e.OPENAI_MODEL) return undefined;
+  if (!e.OPENAI_API_KEY && !e.OPENAI_BASE_URL)
+    throw new ConfigError('OPENAI_API_KEY', 'required with OPENAI_MODEL (or set OPENAI_BASE_URL for a local server)');
+  // A local server (Ollama, vLLM, LM Studio) has no default model name to fall back on.
+  if (!e.OPENAI_MODEL && e.OPENAI_BASE_URL)
+    throw new ConfigError('OPENAI_MODEL', 'required with OPENAI_BASE_URL (e.g. llama3.1 for Ollama)');
+  return {
+    apiKey: e.OPENAI_API_KEY,
+    baseUrl: e.OPENAI_BASE_URL,
+    model: e.OPENAI_MODEL ?? DEFAULT_OPENAI_MODEL,
+    timeoutMs: e.LLM_TIMEOUT_MS,
+    maxRetries: e.LLM_MAX_RETRIES,
+    responseFormat: e.LLM_RESPONSE_FORMAT,
+    stream: e.LLM_STREAM,
+    temperature: e.LLM_TEMPERATURE,
+    cacheTtlMs: e.LLM_CACHE_TTL_SECONDS * 1000,
+    userHourlyLimit: e.LLM_USER_HOURLY_LIMIT,
+    chatHourlyLimit: e.LLM_CHAT_HOURLY_LIMIT,
+    dailyTokenBudget: e.LLM_DAILY_TOKEN_BUDGET,
+    breakerThreshold: e.LLM_BREAKER_THRESHOLD,
+    breakerCooldownMs: e.LLM_BREAKER_COOLDOWN_SECONDS * 1000,
   };
 }
 

@@ -3,5 +3,5 @@ import type { Command } from './command.ts';
 export const askCommand: Command = {
   name: 'ask',
   argument: { name: 'question', kind: 'text', required: true },
-  run: ({ args, lang, answerer, previousEntryId }) => answerer.answer({ text: args, lang, previousEntryId }).reply,
+  run: ({ args, ask }) => ask(args),
 };

@@ -1,5 +1,4 @@
 import type { ChatEvent, Reply } from '../core/types.ts';
-import type { Answerer } from '../qa/answer.ts';
 import type { ReplyComposer } from '../qa/compose.ts';
 import type { Lang } from '../text/script.ts';
 
@@ -9,8 +8,8 @@ export interface CommandContext {
   args: string;
   lang: Lang;
   composer: ReplyComposer;
-  answerer: Answerer;
-  previousEntryId?: string;
+  /** Answers a free question the way a plain message is answered (offline, or verified LLM). */
+  ask(question: string): Promise<Reply>;
   /** Stores (or with null clears) this chat's language override. */
   setLangOverride(lang: Lang | null): Promise<void>;
 }

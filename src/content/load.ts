@@ -4,15 +4,18 @@ import { load as parseYaml } from 'js-yaml';
 import type { z } from 'zod';
 import { ContentError } from '../errors.ts';
 import { ARTICLE_FILE, KNOWLEDGE_FILE } from './build.ts';
+import { type LlmContent, llmFileSchema } from './llm-schema.ts';
 import { type ArticleFile, articleFileSchema, type KnowledgeFile, knowledgeFileSchema } from './schema.ts';
 import { type UiStrings, uiFileSchema } from './ui-schema.ts';
 
 export const UI_FILE = 'ui.yaml';
+export const LLM_FILE = 'llm.yaml';
 
 export interface Content {
   article: ArticleFile;
   knowledge: KnowledgeFile;
   ui: UiStrings;
+  llm: LlmContent;
 }
 
 export function articleDir(contentDir: string, articleId: string): string {
@@ -58,17 +61,18 @@ export async function loadContent(contentDir: string, articleId: string): Promis
   if (!known.includes(articleId)) {
     throw new ContentError(dir, `unknown article "${articleId}" (available: ${known.join(', ') || 'none'})`);
   }
-  const [article, knowledge, ui] = await Promise.all([
+  const [article, knowledge, ui, llm] = await Promise.all([
     readValidated(join(dir, ARTICLE_FILE), articleFileSchema, 'json'),
     readValidated(join(dir, KNOWLEDGE_FILE), knowledgeFileSchema, 'yaml'),
     readValidated(join(contentDir, UI_FILE), uiFileSchema, 'yaml'),
+    readValidated(join(contentDir, LLM_FILE), llmFileSchema, 'yaml'),
   ]);
   if (knowledge.article !== article.id) {
     throw new ContentError(join(dir, KNOWLEDGE_FILE), `"${knowledge.article}" does not match the folder's article "${article.id}"`, {
       field: 'article',
     });
   }
-  return { article, knowledge, ui };
+  return { article, knowledge, ui, llm };
 }
 
 export async function listArticles(contentDir: string): Promise<string[]> {

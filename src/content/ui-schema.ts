@@ -31,6 +31,9 @@ export const uiKeys = [
   'exampleQuestions',
   'langName',
   'apology',
+  'llmLabel',
+  'llmRateLimited',
+  'llmBudgetExhausted',
 ] as const;
 export type UiKey = (typeof uiKeys)[number];
 

@@ -1,5 +1,9 @@
 import { COMMANDS, type Command } from '../commands/index.ts';
+import type { LlmConfig } from '../config.ts';
 import type { Content } from '../content/load.ts';
+import type { ChatCompletionClient } from '../llm/client.ts';
+import { shouldAskLlm } from '../llm/router.ts';
+import { createLlmService, type LlmService } from '../llm/service.ts';
 import type { Logger } from '../logger.ts';
 import { type Answerer, createAnswerer } from '../qa/answer.ts';
 import { ReplyComposer } from '../qa/compose.ts';
@@ -21,6 +25,13 @@ export interface CoreDeps {
   clock: Clock;
   logger: Logger;
   config: { contextTtlMs: number };
+  /** The optional LLM path; without it every answer is offline. */
+  llm?: { config: LlmConfig; client: ChatCompletionClient };
+}
+
+export interface HandleHooks {
+  /** Called before slow (LLM) work starts, so an adapter can show typing or defer a reply. */
+  onSlowWork?: () => void | Promise<void>;
 }
 
 /** The previous turn of a chat, kept for follow-ups ("why?", "the second one?"). */
@@ -35,21 +46,49 @@ interface ChatSettings {
 }
 
 export interface Core {
-  handle(event: ChatEvent): Promise<Reply>;
+  handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply>;
   readonly commands: readonly Command[];
   readonly composer: ReplyComposer;
   readonly answerer: Answerer;
+  readonly llm: LlmService | undefined;
 }
 
 export function createCore(deps: CoreDeps): Core {
-  const { content, convert, store, clock, config } = deps;
+  const { content, convert, store, clock, config, logger } = deps;
   const composer = new ReplyComposer(content, convert);
   const answerer = createAnswerer(content, convert, composer);
+  const llm = deps.llm
+    ? createLlmService({ ...deps.llm, content, convert, composer, store, clock, logger: logger.child({ component: 'llm' }) })
+    : undefined;
   const contexts: KeyValue<ChatContext> = store.namespace('context');
   const settings: KeyValue<ChatSettings> = store.namespace('chat-settings');
   const commands = new Map(COMMANDS.map((c) => [c.name, c]));
 
-  async function handle(event: ChatEvent): Promise<Reply> {
+  /** A free question: the offline answer, replaced by a verified LLM answer when the policy asks for one. */
+  async function ask(
+    event: ChatEvent,
+    text: string,
+    lang: Lang,
+    previousEntryId: string | undefined,
+    hooks: HandleHooks | undefined,
+  ): Promise<Reply> {
+    const trace = answerer.answer({ text, lang, previousEntryId });
+    if (!llm || !shouldAskLlm(trace, text)) return trace.reply;
+    await hooks?.onSlowWork?.();
+    const outcome = await llm.answer({
+      question: text,
+      lang: trace.reply.lang,
+      platform: event.platform,
+      chatId: event.chatId,
+      userId: event.userId,
+      previousEntryId,
+    });
+    if ('reply' in outcome) return { ...outcome.reply, entryId: trace.reply.entryId };
+    logger.debug({ fallback: outcome.fallback }, 'offline answer sent instead of the LLM');
+    return outcome.notice ? composer.notice(trace.reply, composer.ui(outcome.notice, trace.reply.lang)) : trace.reply;
+  }
+
+  async function handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply> {
     const key = `${event.platform}:${event.chatId}`;
     const [previous, chatSettings] = await Promise.all([contexts.get(key), settings.get(key)]);
     const cleaned = cleanText(event.text);
@@ -70,19 +109,18 @@ export function createCore(deps: CoreDeps): Core {
         args: text,
         lang,
         composer,
-        answerer,
-        previousEntryId: previous?.entryId,
+        ask: (question) => ask(event, question, lang, previous?.entryId, hooks),
         setLangOverride: async (choice) => settings.set(key, choice ? { ...chatSettings, lang: choice } : {}),
       });
     } else if (followEntry) {
       reply = composer.fromEntry(followEntry, lang);
     } else {
-      reply = answerer.answer({ text, lang, previousEntryId: previous?.entryId }).reply;
+      reply = await ask(event, text, lang, previous?.entryId, hooks);
     }
     if (truncated) reply = composer.notice(reply, composer.ui('inputTruncated', reply.lang, { limit: MAX_QUESTION_CHARS }));
     await contexts.set(key, { entryId: reply.entryId ?? previous?.entryId, lang: reply.lang, at: clock.now() }, config.contextTtlMs);
     return reply;
   }
 
-  return { handle, commands: COMMANDS, composer, answerer };
+  return { handle, commands: COMMANDS, composer, answerer, llm };
 }
