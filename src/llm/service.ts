@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { LlmConfig } from '../config.ts';
 import type { Content } from '../content/load.ts';
 import type { UiKey } from '../content/ui-schema.ts';
@@ -55,6 +56,9 @@ export interface LlmServiceDeps {
 }
 
 const HOUR_MS = 3_600_000;
+/** How long a rejected answer is remembered: long enough to stop repeat calls, short enough to retry later. */
+const REJECTION_TTL_MS = HOUR_MS;
+const HOT_CACHE_ENTRIES = 1000;
 const DAY_MS = 86_400_000;
 
 export function createLlmService(deps: LlmServiceDeps): LlmService {
@@ -62,7 +66,23 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
   const systemPrompt = buildSystemPrompt(content);
   const verifier = createVerifier(content, convert);
   const breaker = new CircuitBreaker(clock, config.breakerThreshold, config.breakerCooldownMs);
-  const cache = store.namespace<ModelAnswer>('llm-cache');
+  // A verified answer, or the reason the model's answer was not used: a repeat of either makes no
+  // call. The store is shared by every process and survives restarts; the in-process LRU in
+  // front of it answers hot repeats without a store round trip.
+  type Cached = ModelAnswer | { rejected: LlmFallbackReason };
+  const cache = store.namespace<Cached>('llm-cache');
+  const hot = new LRUCache<string, Cached>({ max: HOT_CACHE_ENTRIES, ttl: Math.min(config.cacheTtlMs, REJECTION_TTL_MS) });
+  const lookup = async (key: string): Promise<Cached | undefined> => {
+    const inMemory = hot.get(key);
+    if (inMemory) return inMemory;
+    const stored = await cache.get(key);
+    if (stored) hot.set(key, stored);
+    return stored;
+  };
+  const remember = async (key: string, value: Cached, ttlMs: number) => {
+    hot.set(key, value, { ttl: Math.min(ttlMs, REJECTION_TTL_MS) });
+    await cache.set(key, value, ttlMs);
+  };
   const counters = store.namespace<number>('llm-usage');
 
   const cacheKey = (q: LlmQuestion) =>
@@ -98,8 +118,13 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
   async function answer(q: LlmQuestion): Promise<LlmOutcome> {
     const log = logger.child({ platform: q.platform, chat: q.chatId });
     const key = cacheKey(q);
-    const cached = await cache.get(key);
+    const cached = await lookup(key);
+    if (cached && 'rejected' in cached) return { fallback: cached.rejected };
     if (cached) return { reply: toReply(cached, q.lang), cached: true };
+    const reject = async (reason: LlmFallbackReason): Promise<LlmOutcome> => {
+      await remember(key, { rejected: reason }, Math.min(config.cacheTtlMs, REJECTION_TTL_MS));
+      return { fallback: reason };
+    };
 
     if ((await read(`tokens`, DAY_MS)) >= config.dailyTokenBudget) return { fallback: 'budget-exhausted', notice: 'llmBudgetExhausted' };
     const [userCount, chatCount] = await Promise.all([
@@ -138,14 +163,14 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
     }
     if (parsed.status === 'not_in_article') {
       log.info({ reason: 'not-in-article' }, 'llm says the article does not cover it; sending the offline answer');
-      return { fallback: 'not-in-article' };
+      return reject('not-in-article');
     }
     const verdict = verifier.verify(parsed, { question: q.question, lang: q.lang });
     if (!verdict.ok) {
       log.warn({ reason: 'unverified', problems: verdict.reasons }, 'llm answer failed verification; sending the offline answer');
-      return { fallback: 'unverified' };
+      return reject('unverified');
     }
-    await cache.set(key, verdict.answer, config.cacheTtlMs);
+    await remember(key, verdict.answer, config.cacheTtlMs);
     return { reply: toReply(verdict.answer, q.lang), cached: false };
   }
 

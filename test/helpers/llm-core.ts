@@ -1,0 +1,53 @@
+import { PassThrough } from 'node:stream';
+import { parseConfig } from '../../src/config.ts';
+import { loadContent } from '../../src/content/load.ts';
+import { createCore } from '../../src/core/core.ts';
+import type { ChatEvent } from '../../src/core/types.ts';
+import { createChatCompletionClient } from '../../src/llm/client.ts';
+import { createLogger } from '../../src/logger.ts';
+import { openStore } from '../../src/store/store.ts';
+import type { FakeChatCompletions } from '../fakes/chat-completions-server.ts';
+import { testConvert } from './core.ts';
+
+export const TEST_API_KEY = 'sk-test-9f8e7d6c5b4a3210-secret';
+
+/** The real core with the LLM path on, talking to a fake endpoint through the real openai client. */
+export async function createLlmCore(fake: FakeChatCompletions, env: Record<string, string> = {}) {
+  const config = parseConfig({
+    OPENAI_API_KEY: TEST_API_KEY,
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_MODEL: 'fake-model',
+    LLM_TIMEOUT_MS: '1000',
+    LLM_MAX_RETRIES: '2',
+    ...env,
+  });
+  if (!config.llm) throw new Error('LLM not configured');
+  const logStream = new PassThrough();
+  let logs = '';
+  logStream.on('data', (d) => {
+    logs += d;
+  });
+  const logger = createLogger({ level: 'debug', format: 'json', secrets: [config.llm.apiKey], destination: logStream });
+  const content = await loadContent('content', 'cambodia-scam-sweep');
+  const store = await openStore('sqlite://:memory:');
+  let now = Date.parse('2026-11-28T12:00:00Z');
+  const clock = {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+  const core = createCore({
+    content,
+    convert: testConvert(),
+    store,
+    clock,
+    logger,
+    config: { contextTtlMs: 60_000 },
+    llm: { config: config.llm, client: createChatCompletionClient(config.llm, logger) },
+  });
+  let n = 0;
+  const ask = (text: string, extra: Partial<ChatEvent> = {}) =>
+    core.handle({ platform: 'telegram', chatId: `chat-${n++}`, userId: `user-${n}`, chatType: 'private', text, ...extra });
+  return { core, store, clock, ask, logs: () => logs, config };
+}
