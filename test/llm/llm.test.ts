@@ -265,6 +265,28 @@ describe('cost control', () => {
   });
 });
 
+describe('progress and bounds', () => {
+  it('tells the adapter before slow LLM work starts (typing, deferred reply), and only then', async () => {
+    const { core } = await createLlmCore(fake);
+    fake.script({ content: GOOD });
+    const base = { platform: 'discord' as const, chatId: 'c', userId: 'u', chatType: 'group' as const };
+    let slow = 0;
+    await core.handle({ ...base, text: WHY_CAMBODIA }, { onSlowWork: () => void slow++ });
+    expect(slow).toBe(1);
+    await core.handle({ ...base, text: 'How many people were arrested?' }, { onSlowWork: () => void slow++ });
+    expect(slow).toBe(1);
+  });
+
+  it('sends at most 1,000 characters of user text, in the user role', async () => {
+    const { ask } = await createLlmCore(fake);
+    fake.script({ content: GOOD });
+    await ask(`${WHY_CAMBODIA} ${'and please explain simply '.repeat(200)}`);
+    const user = fake.requests[0]?.body.messages.at(-1)?.content ?? '';
+    expect(user.length).toBeLessThan(1100);
+    expect(fake.requests[0]?.body.messages.filter((m) => m.role === 'system')).toHaveLength(1);
+  });
+});
+
 describe('routing', () => {
   it('confident plain questions, known unknowns, out-of-scope and clarify stay offline', async () => {
     const { ask } = await createLlmCore(fake);
