@@ -2,27 +2,48 @@
  * Composition root: config → logger → store → content → core → platforms.
  * With no platform token it opens the console chat on the same core.
  */
-
 import { createApp } from '../src/bootstrap.ts';
 import { runConsoleChat } from '../src/cli/chat.ts';
 import { loadConfig } from '../src/config.ts';
 import { describeStartupError } from '../src/errors.ts';
+import { startTelegram } from './telegram/index.ts';
+import type { RunningTransport } from './telegram/transport.ts';
 
 const CONNECT_HINT =
   'No platform token set: console chat. To connect Telegram set TELEGRAM_BOT_TOKEN, for Discord DISCORD_TOKEN (see .env.example). Type /quit to leave.';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createApp(config, { logDestination: process.stderr });
-  const stop = async () => {
+  const app = await createApp(config, { logDestination: config.telegramToken || config.discordToken ? process.stdout : process.stderr });
+  if (!config.telegramToken && !config.discordToken) {
+    await runConsoleChat({ core: app.core, input: process.stdin, output: process.stdout, banner: CONNECT_HINT });
     await app.close();
-  };
-  process.once('SIGTERM', () => void stop().finally(() => process.exit(0)));
-  if (config.telegramToken || config.discordToken) {
-    app.logger.warn('platform adapters are not part of this version yet; opening the console chat instead');
+    return;
   }
-  await runConsoleChat({ core: app.core, input: process.stdin, output: process.stdout, banner: CONNECT_HINT });
-  await stop();
+
+  const running: RunningTransport[] = [];
+  if (config.telegramToken) running.push(await startTelegram(app));
+  if (config.discordToken) app.logger.warn('the Discord adapter is not part of this version yet');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down');
+    await Promise.allSettled(running.map((r) => r.stop()));
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  // A transport that Telegram stopped (conflict, bad token) ends the process with an error.
+  const outcome = await Promise.race(running.map((r) => r.done));
+  if (!stopping && outcome !== 'stopped') {
+    await Promise.allSettled(running.map((r) => r.stop()));
+    await app.close();
+    process.exit(1);
+  }
 }
 
 main().catch((error: unknown) => {

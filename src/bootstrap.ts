@@ -27,7 +27,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const logger = createLogger({
     level: config.logLevel,
     format: config.logFormat,
-    secrets: [config.telegramToken, config.discordToken, config.llm?.apiKey],
+    secrets: [config.telegramToken, config.telegram.webhookSecret, config.discordToken, config.llm?.apiKey],
     destination: options.logDestination,
   });
   const started = performance.now();

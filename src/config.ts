@@ -54,6 +54,28 @@ const envSchema = z.object({
     (v) => v === undefined || /^\d+:[\w-]{20,}$/.test(v),
     'a token from @BotFather such as 123456:ABC-DEF…',
   ),
+  TELEGRAM_API_ROOT: z
+    .string()
+    .trim()
+    .default('https://api.telegram.org')
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), 'an http(s) URL such as https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional()
+    .refine(
+      (v) => v === undefined || /^https:\/\/[^\s]+$/.test(v) || /^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(v),
+      'a public https:// URL that reaches this process',
+    ),
+  TELEGRAM_WEBHOOK_SECRET: optionalSecret.refine(
+    (v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v),
+    '1-256 characters A-Z, a-z, 0-9, _ or -',
+  ),
+  TELEGRAM_RATE_GLOBAL_PER_SECOND: positiveInt(30),
+  TELEGRAM_RATE_GROUP_PER_MINUTE: positiveInt(20),
+  TELEGRAM_RATE_CHAT_PER_SECOND: positiveInt(1),
+  PORT: positiveInt(8080).refine((v) => v <= 65535, 'a TCP port, 1-65535'),
   DISCORD_TOKEN: optionalSecret,
   OPENAI_API_KEY: optionalSecret,
   OPENAI_BASE_URL: z
@@ -104,6 +126,14 @@ export type LlmConfig = Readonly<{
   breakerCooldownMs: number;
 }>;
 
+export type TelegramConfig = Readonly<{
+  apiRoot: string;
+  webhookUrl: string | undefined;
+  /** Checked against X-Telegram-Bot-Api-Secret-Token; derived from the token when not set. */
+  webhookSecret: string | undefined;
+  rate: { globalPerSecond: number; groupPerMinute: number; chatPerSecond: number };
+}>;
+
 /** The model used when only OPENAI_API_KEY is set (OpenAI's own endpoint). */
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 
@@ -116,6 +146,8 @@ export type Config = Readonly<{
   articleId: string;
   contextTtlMs: number;
   telegramToken: string | undefined;
+  telegram: TelegramConfig;
+  port: number;
   discordToken: string | undefined;
   /** Undefined when no LLM is configured: the bot is then fully offline. */
   llm: LlmConfig | undefined;
@@ -141,6 +173,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     articleId: e.ARTICLE_ID,
     contextTtlMs: e.CONTEXT_TTL_SECONDS * 1000,
     telegramToken: e.TELEGRAM_BOT_TOKEN,
+    telegram: {
+      apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+      webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      rate: {
+        globalPerSecond: e.TELEGRAM_RATE_GLOBAL_PER_SECOND,
+        groupPerMinute: e.TELEGRAM_RATE_GROUP_PER_MINUTE,
+        chatPerSecond: e.TELEGRAM_RATE_CHAT_PER_SECOND,
+      },
+    },
+    port: e.PORT,
     discordToken: e.DISCORD_TOKEN,
     llm: llmConfig(e),
   };

@@ -63,6 +63,7 @@ export async function runConsoleChat({ core, input, output, banner, chatId = 'co
 export function eventForSuggestion(base: Omit<ChatEvent, 'text'>, suggestion: Suggestion): ChatEvent {
   const { action } = suggestion;
   if (action.type === 'entry') return { ...base, text: '', entryId: action.id };
+  if (action.type === 'block') return { ...base, text: '', blockId: action.id };
   if (action.type === 'lang') return { ...base, text: action.lang, command: 'lang' };
   return { ...base, text: action.arg ?? '', command: action.command };
 }

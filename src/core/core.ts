@@ -47,6 +47,8 @@ interface ChatSettings {
 
 export interface Core {
   handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply>;
+  /** A chat changed id (Telegram group → supergroup): its settings and context move with it. */
+  migrateChat(platform: ChatEvent['platform'], fromChatId: string, toChatId: string): Promise<void>;
   readonly commands: readonly Command[];
   readonly composer: ReplyComposer;
   readonly answerer: Answerer;
@@ -103,7 +105,10 @@ export function createCore(deps: CoreDeps): Core {
     let reply: Reply;
     const command = event.command ? commands.get(event.command) : undefined;
     const followEntry = event.entryId ? composer.entries.get(event.entryId) : undefined;
-    if (command) {
+    const block = event.blockId ? composer.blockReply(event.blockId, lang) : undefined;
+    if (block) {
+      reply = block;
+    } else if (command) {
       reply = await command.run({
         event,
         args: text,
@@ -122,5 +127,14 @@ export function createCore(deps: CoreDeps): Core {
     return reply;
   }
 
-  return { handle, commands: COMMANDS, composer, answerer, llm };
+  async function migrateChat(platform: ChatEvent['platform'], fromChatId: string, toChatId: string): Promise<void> {
+    const from = `${platform}:${fromChatId}`;
+    const to = `${platform}:${toChatId}`;
+    const [setting, context] = await Promise.all([settings.get(from), contexts.get(from)]);
+    if (setting) await settings.set(to, setting);
+    if (context) await contexts.set(to, context, config.contextTtlMs);
+    await Promise.all([settings.delete(from), contexts.delete(from)]);
+  }
+
+  return { handle, migrateChat, commands: COMMANDS, composer, answerer, llm };
 }

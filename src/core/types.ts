@@ -19,6 +19,8 @@ export interface ChatEvent {
   langHint?: Lang;
   /** A follow-up button pressed: answer this entry directly. */
   entryId?: string;
+  /** A "source paragraph" button pressed: show this article block in full. */
+  blockId?: string;
 }
 
 export type ReplyKind = 'answer' | 'not_in_article' | 'out_of_scope' | 'refused' | 'clarify';
@@ -39,6 +41,7 @@ export interface ReplyCitation {
 /** What a follow-up button does when pressed. */
 export type SuggestionAction =
   | { type: 'entry'; id: string }
+  | { type: 'block'; id: string }
   | { type: 'command'; command: 'summary' | 'advice' | 'source' | 'help'; arg?: string }
   | { type: 'lang'; lang: Lang };
 

@@ -107,8 +107,27 @@ export class ReplyComposer {
     ];
   }
 
+  /** One article block in full, as a quote (the "source paragraph" button). */
+  blockReply(blockId: string, lang: Lang): Reply | undefined {
+    const text = this.blockText.get(blockId);
+    if (text === undefined) return undefined;
+    const citation = { block: blockId, quote: text };
+    return {
+      kind: 'answer',
+      lang,
+      blocks: [this.quoteBlock(citation, lang)],
+      citations: this.citations([citation], lang),
+      suggestions: this.defaultSuggestions(lang),
+      source: 'offline',
+    };
+  }
+
   private suggestionsFor(entry: Entry, lang: Lang): Suggestion[] {
     const out: Suggestion[] = [];
+    const firstBlock = entry.citations[0]?.block;
+    if (firstBlock && (entry.kind === 'fact' || entry.kind === 'recommendation')) {
+      out.push({ label: this.ui('suggestParagraph', lang), action: { type: 'block', id: firstBlock } });
+    }
     if (entry.why) out.push({ label: this.ui('suggestWhy', lang), action: { type: 'entry', id: entry.why } });
     for (const id of entry.related) {
       const target = this.entries.get(id);

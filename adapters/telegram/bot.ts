@@ -1,0 +1,175 @@
+import { sequentialize } from '@grammyjs/runner';
+import { Bot, type Context, GrammyError, HttpError } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { TelegramConfig } from '../../src/config.ts';
+import type { Core } from '../../src/core/core.ts';
+import { langFromLocale } from '../../src/core/language.ts';
+import type { ChatEvent } from '../../src/core/types.ts';
+import type { Logger } from '../../src/logger.ts';
+import type { KeyValue, Store } from '../../src/store/store.ts';
+import { LANGS, type Lang } from '../../src/text/script.ts';
+import { decodeAction } from './callback-data.ts';
+import { createTelegramSender } from './send.ts';
+import { chatTypeOf, messageToEvent } from './to-event.ts';
+import { boundedAutoRetry, pacing, plainTextFallback } from './transformers.ts';
+
+export interface TelegramBotDeps {
+  token: string;
+  config: TelegramConfig;
+  core: Core;
+  store: Store;
+  logger: Logger;
+}
+
+/** Update ids already handled are remembered this long: Telegram re-delivers within minutes. */
+const SEEN_UPDATE_TTL_MS = 24 * 3_600_000;
+
+/** The grammY bot with every handler; transport (polling or webhook) is chosen by the caller. */
+export function createTelegramBot({ token, config, core, store, logger }: TelegramBotDeps): Bot {
+  const bot = new Bot(token, { client: { apiRoot: config.apiRoot } });
+  bot.api.config.use(plainTextFallback(logger));
+  bot.api.config.use(boundedAutoRetry());
+  bot.api.config.use(pacing(config.rate));
+
+  const seen: KeyValue<number> = store.namespace('telegram-updates');
+  const blocked: KeyValue<number> = store.namespace('telegram-blocked');
+  const ui = core.composer;
+  const langLabels = Object.fromEntries(LANGS.map((l) => [l, ui.ui('langShort', l)])) as Record<Lang, string>;
+  const sender = createTelegramSender(bot.api, langLabels, blocked, logger);
+
+  // Updates of one chat are handled in order, others concurrently (polling and webhook alike).
+  bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
+  // A repeated update id (webhook re-delivery, a restart mid-batch) is never answered twice.
+  bot.use(async (ctx, next) => {
+    const key = String(ctx.update.update_id);
+    if (await seen.get(key)) {
+      logger.debug({ update: ctx.update.update_id }, 'telegram: duplicate update ignored');
+      return;
+    }
+    await seen.set(key, Date.now(), SEEN_UPDATE_TTL_MS);
+    await next();
+  });
+
+  const answer = async (ctx: Context, event: ChatEvent, replyTo?: number) => {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) return;
+    const log = logger.child({ update: ctx.update.update_id, chat: chatId });
+    const reply = await core.handle(event, {
+      onSlowWork: () =>
+        ctx.api.sendChatAction(chatId, 'typing').then(
+          () => undefined,
+          () => undefined,
+        ),
+    });
+    const outcome = await sender.send(chatId, reply, { replyTo: event.chatType === 'private' ? undefined : replyTo });
+    log.debug({ kind: reply.kind, source: reply.source, outcome }, 'telegram: answered');
+  };
+
+  bot.on('message:migrate_to_chat_id', async (ctx) => {
+    const to = ctx.message.migrate_to_chat_id;
+    await core.migrateChat('telegram', String(ctx.chat.id), String(to));
+    logger.info({ from: ctx.chat.id, to }, 'telegram: group became a supergroup; settings moved');
+  });
+
+  bot.on('my_chat_member', async (ctx) => {
+    const { old_chat_member: before, new_chat_member: after } = ctx.myChatMember;
+    const joined =
+      (before.status === 'left' || before.status === 'kicked') && (after.status === 'member' || after.status === 'administrator');
+    if (joined && chatTypeOf(ctx.chat.type) === 'group') {
+      const lang = langFromLocale(ctx.from?.language_code) ?? 'zh-Hant';
+      const intro = {
+        kind: 'clarify' as const,
+        lang,
+        blocks: [{ type: 'paragraph' as const, text: ui.ui('groupIntro', lang) }],
+        citations: [],
+        suggestions: ui.defaultSuggestions(lang),
+        source: 'offline' as const,
+      };
+      await sender.send(ctx.chat.id, intro);
+    }
+    if (after.status === 'kicked' || after.status === 'left') {
+      await blocked.set(String(ctx.chat.id), Date.now());
+      logger.info({ chat: ctx.chat.id }, 'telegram: removed from a chat');
+    }
+  });
+
+  bot.on('message', async (ctx) => {
+    const event = messageToEvent(ctx.message, ctx.from, { id: ctx.me.id, username: ctx.me.username });
+    if (!event) return;
+    // Stickers, photos and voice notes carry no question: only worth a reply when addressed privately.
+    if (!ctx.message.text && !ctx.message.caption && event.chatType !== 'private') return;
+    await answer(ctx, event, ctx.message.message_id);
+  });
+
+  bot.on('callback_query:data', async (ctx) => {
+    const action = decodeAction(ctx.callbackQuery.data);
+    const lang = langFromLocale(ctx.from.language_code) ?? 'zh-Hant';
+    if (!action || !ctx.chat) {
+      await ctx.answerCallbackQuery({ text: ui.ui('buttonExpired', lang) });
+      logger.info({ update: ctx.update.update_id, data: ctx.callbackQuery.data?.slice(0, 64) }, 'telegram: invalid button data');
+      return;
+    }
+    await ctx.answerCallbackQuery();
+    const base = {
+      platform: 'telegram' as const,
+      chatId: String(ctx.chat.id),
+      userId: String(ctx.from.id),
+      chatType: chatTypeOf(ctx.chat.type),
+      locale: ctx.from.language_code,
+      text: '',
+    };
+    const event: ChatEvent =
+      action.type === 'entry'
+        ? { ...base, entryId: action.id }
+        : action.type === 'block'
+          ? { ...base, blockId: action.id }
+          : action.type === 'translate'
+            ? { ...base, entryId: action.id, langHint: action.lang, locale: undefined }
+            : action.type === 'lang'
+              ? { ...base, command: 'lang', text: action.lang }
+              : { ...base, command: action.command, text: action.arg ?? '' };
+    await answer(ctx, event);
+  });
+
+  // One catch-all: log with the update id, apologise briefly, keep running.
+  bot.catch(async (err) => {
+    const { ctx, error } = err;
+    const kind = error instanceof GrammyError ? 'telegram-refused' : error instanceof HttpError ? 'network' : 'handler';
+    logger.error({ update: ctx.update.update_id, kind, err: error }, 'telegram: update failed');
+    const chatId = ctx.chat?.id;
+    if (chatId !== undefined && kind !== 'network') {
+      const lang = langFromLocale(ctx.from?.language_code) ?? 'zh-Hant';
+      await ctx.api.sendMessage(chatId, ui.ui('apology', lang)).catch(() => undefined);
+    }
+  });
+
+  return bot;
+}
+
+/** The commands as Telegram lists them, per language and scope. */
+export async function registerTelegramCommands(bot: Bot, core: Core): Promise<void> {
+  const descriptionKey = {
+    start: 'cmdStart',
+    ask: 'cmdAsk',
+    summary: 'cmdSummary',
+    advice: 'cmdAdvice',
+    source: 'cmdSource',
+    lang: 'cmdLang',
+    help: 'cmdHelp',
+  } as const;
+  const list = (lang: Lang, forGroups: boolean) =>
+    core.commands
+      .filter((c) => !(forGroups && c.name === 'start'))
+      .map((c) => ({
+        command: c.name,
+        description: core.composer.ui(descriptionKey[c.name as keyof typeof descriptionKey] ?? 'cmdHelp', lang),
+      }));
+  for (const scope of [{ type: 'all_private_chats' as const }, { type: 'all_group_chats' as const }]) {
+    const groups = scope.type === 'all_group_chats';
+    await bot.api.setMyCommands(list('en', groups), { scope });
+    // Telegram tells only "zh" apart, not the script; the article's own script is used.
+    await bot.api.setMyCommands(list('zh-Hant', groups), { scope, language_code: 'zh' });
+  }
+}
+
+export type { Update };

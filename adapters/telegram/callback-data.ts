@@ -1,0 +1,56 @@
+import type { SuggestionAction } from '../../src/core/types.ts';
+import { isLang, type Lang } from '../../src/text/script.ts';
+
+/** What a button press asks for. `translate` re-answers an entry in another script or language. */
+export type ButtonAction = SuggestionAction | { type: 'translate'; lang: Lang; id: string };
+
+/** Telegram's limit for callback_data, in bytes. */
+export const MAX_CALLBACK_BYTES = 64;
+const ID = '[a-z0-9][a-z0-9.-]{0,40}';
+const COMMANDS = ['summary', 'advice', 'source', 'help'] as const;
+const ENTRY = new RegExp(`^e:(${ID})$`);
+const BLOCK = /^b:(title|closing\d*|p\d{1,3}|rec\d{1,2})$/;
+const COMMAND = /^c:(summary|advice|source|help)(?::([a-z0-9]{1,10}))?$/;
+const LANG = /^l:(zh-Hant|zh-Hans|en)$/;
+const TRANSLATE = new RegExp(`^t:(zh-Hant|zh-Hans|en):(${ID})$`);
+
+export function encodeAction(action: ButtonAction): string | undefined {
+  let data: string;
+  switch (action.type) {
+    case 'entry':
+      data = `e:${action.id}`;
+      break;
+    case 'block':
+      data = `b:${action.id}`;
+      break;
+    case 'command':
+      data = `c:${action.command}${action.arg ? `:${action.arg}` : ''}`;
+      break;
+    case 'lang':
+      data = `l:${action.lang}`;
+      break;
+    case 'translate':
+      data = `t:${action.lang}:${action.id}`;
+      break;
+  }
+  return Buffer.byteLength(data) <= MAX_CALLBACK_BYTES ? data : undefined;
+}
+
+/** Strict parsing: anything not produced by encodeAction (forged, stale format) is undefined. */
+export function decodeAction(data: string | undefined): ButtonAction | undefined {
+  if (!data || Buffer.byteLength(data) > MAX_CALLBACK_BYTES) return undefined;
+  const entry = ENTRY.exec(data);
+  if (entry) return { type: 'entry', id: entry[1] as string };
+  const block = BLOCK.exec(data);
+  if (block) return { type: 'block', id: block[1] as string };
+  const command = COMMAND.exec(data);
+  if (command) {
+    const name = command[1] as (typeof COMMANDS)[number];
+    return command[2] ? { type: 'command', command: name, arg: command[2] } : { type: 'command', command: name };
+  }
+  const lang = LANG.exec(data);
+  if (lang && isLang(lang[1])) return { type: 'lang', lang: lang[1] };
+  const translate = TRANSLATE.exec(data);
+  if (translate && isLang(translate[1])) return { type: 'translate', lang: translate[1], id: translate[2] as string };
+  return undefined;
+}

@@ -1,0 +1,36 @@
+import { GrammyError } from 'grammy';
+import type { App } from '../../src/bootstrap.ts';
+import { BotError } from '../../src/errors.ts';
+import { createTelegramBot, registerTelegramCommands } from './bot.ts';
+import { type RunningTransport, startPolling, startWebhook, webhookSecret } from './transport.ts';
+
+/** Starts the Telegram adapter as configured: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set. */
+export async function startTelegram(app: App): Promise<RunningTransport> {
+  const token = app.config.telegramToken;
+  if (!token) throw new Error('startTelegram needs TELEGRAM_BOT_TOKEN');
+  const logger = app.logger.child({ adapter: 'telegram' });
+  const bot = createTelegramBot({ token, config: app.config.telegram, core: app.core, store: app.store, logger });
+  try {
+    await bot.init();
+    await registerTelegramCommands(bot, app.core);
+  } catch (error) {
+    // Our own words: grammY's messages can carry the request URL, and with it the token.
+    if (error instanceof GrammyError && error.error_code === 401)
+      throw new BotError('TELEGRAM_UNAUTHORIZED', 'Telegram rejects TELEGRAM_BOT_TOKEN (401 Unauthorized)');
+    if (error instanceof GrammyError)
+      throw new BotError('TELEGRAM_REFUSED', `Telegram refused start-up: ${error.error_code} ${error.description}`);
+    throw new BotError('TELEGRAM_UNREACHABLE', `cannot reach the Telegram Bot API at ${app.config.telegram.apiRoot}`);
+  }
+  const { webhookUrl } = app.config.telegram;
+  let transport: RunningTransport;
+  if (webhookUrl) {
+    const secret = webhookSecret(token, app.config.telegram.webhookSecret);
+    transport = await startWebhook(bot, { url: webhookUrl, secret, port: app.config.port, logger });
+  } else {
+    // A webhook left over from an earlier deployment would make getUpdates fail.
+    await bot.api.deleteWebhook();
+    transport = startPolling(bot, logger);
+  }
+  logger.info({ bot: `@${bot.botInfo.username}`, mode: webhookUrl ? 'webhook' : 'polling' }, 'telegram: ready');
+  return transport;
+}

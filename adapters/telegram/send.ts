@@ -1,0 +1,49 @@
+import { type Api, GrammyError } from 'grammy';
+import type { Reply } from '../../src/core/types.ts';
+import type { Logger } from '../../src/logger.ts';
+import type { KeyValue } from '../../src/store/store.ts';
+import { renderTelegram } from './render.ts';
+
+export interface SendOptions {
+  /** In groups the answer replies to the question, so threads stay readable. */
+  replyTo?: number;
+}
+
+export interface TelegramSender {
+  send(chatId: number | string, reply: Reply, options?: SendOptions): Promise<'sent' | 'blocked'>;
+}
+
+/**
+ * Renders and sends a reply. 403 (blocked, kicked) is expected in a bot's life: recorded and
+ * logged quietly, never thrown. Other failures propagate to the adapter's catch-all.
+ */
+export function createTelegramSender(
+  api: Api,
+  langLabels: Parameters<typeof renderTelegram>[1],
+  blocked: KeyValue<number>,
+  logger: Logger,
+): TelegramSender {
+  return {
+    async send(chatId, reply, options = {}) {
+      const messages = renderTelegram(reply, langLabels);
+      try {
+        for (const [i, m] of messages.entries()) {
+          await api.sendMessage(chatId, m.html, {
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+            ...(m.keyboard ? { reply_markup: { inline_keyboard: m.keyboard } } : {}),
+            ...(i === 0 && options.replyTo ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
+          });
+        }
+        return 'sent';
+      } catch (error) {
+        if (error instanceof GrammyError && error.error_code === 403) {
+          await blocked.set(String(chatId), Date.now());
+          logger.info({ chat: chatId, description: error.description }, 'telegram: cannot write to this chat (blocked or removed)');
+          return 'blocked';
+        }
+        throw error;
+      }
+    },
+  };
+}
