@@ -1,5 +1,5 @@
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, type Context, GrammyError, HttpError } from 'grammy';
+import { Bot, type BotError, type Context, GrammyError, HttpError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { TelegramConfig } from '../../src/config.ts';
 import type { Core } from '../../src/core/core.ts';
@@ -50,6 +50,21 @@ export function createTelegramBot({ token, config, core, store, logger }: Telegr
     await next();
   });
 
+  // One catch-all: log with the update id, apologise briefly, keep running. It wraps every
+  // handler, so it applies whether updates come from polling, the webhook or handleUpdate.
+  const onError = async (err: BotError<Context>) => {
+    const { ctx, error } = err;
+    const kind = error instanceof GrammyError ? 'telegram-refused' : error instanceof HttpError ? 'network' : 'handler';
+    logger.error({ update: ctx.update.update_id, kind, err: error }, 'telegram: update failed');
+    const chatId = ctx.chat?.id;
+    if (chatId !== undefined && kind !== 'network') {
+      const lang = langFromLocale(ctx.from?.language_code) ?? 'zh-Hant';
+      await ctx.api.sendMessage(chatId, ui.ui('apology', lang)).catch(() => undefined);
+    }
+  };
+  bot.catch(onError);
+  const handlers = bot.errorBoundary(onError);
+
   const answer = async (ctx: Context, event: ChatEvent, replyTo?: number) => {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return;
@@ -65,13 +80,13 @@ export function createTelegramBot({ token, config, core, store, logger }: Telegr
     log.debug({ kind: reply.kind, source: reply.source, outcome }, 'telegram: answered');
   };
 
-  bot.on('message:migrate_to_chat_id', async (ctx) => {
+  handlers.on('message:migrate_to_chat_id', async (ctx) => {
     const to = ctx.message.migrate_to_chat_id;
     await core.migrateChat('telegram', String(ctx.chat.id), String(to));
     logger.info({ from: ctx.chat.id, to }, 'telegram: group became a supergroup; settings moved');
   });
 
-  bot.on('my_chat_member', async (ctx) => {
+  handlers.on('my_chat_member', async (ctx) => {
     const { old_chat_member: before, new_chat_member: after } = ctx.myChatMember;
     const joined =
       (before.status === 'left' || before.status === 'kicked') && (after.status === 'member' || after.status === 'administrator');
@@ -93,7 +108,7 @@ export function createTelegramBot({ token, config, core, store, logger }: Telegr
     }
   });
 
-  bot.on('message', async (ctx) => {
+  handlers.on('message', async (ctx) => {
     const event = messageToEvent(ctx.message, ctx.from, { id: ctx.me.id, username: ctx.me.username });
     if (!event) return;
     // Stickers, photos and voice notes carry no question: only worth a reply when addressed privately.
@@ -101,7 +116,7 @@ export function createTelegramBot({ token, config, core, store, logger }: Telegr
     await answer(ctx, event, ctx.message.message_id);
   });
 
-  bot.on('callback_query:data', async (ctx) => {
+  handlers.on('callback_query:data', async (ctx) => {
     const action = decodeAction(ctx.callbackQuery.data);
     const lang = langFromLocale(ctx.from.language_code) ?? 'zh-Hant';
     if (!action || !ctx.chat) {
@@ -129,18 +144,6 @@ export function createTelegramBot({ token, config, core, store, logger }: Telegr
               ? { ...base, command: 'lang', text: action.lang }
               : { ...base, command: action.command, text: action.arg ?? '' };
     await answer(ctx, event);
-  });
-
-  // One catch-all: log with the update id, apologise briefly, keep running.
-  bot.catch(async (err) => {
-    const { ctx, error } = err;
-    const kind = error instanceof GrammyError ? 'telegram-refused' : error instanceof HttpError ? 'network' : 'handler';
-    logger.error({ update: ctx.update.update_id, kind, err: error }, 'telegram: update failed');
-    const chatId = ctx.chat?.id;
-    if (chatId !== undefined && kind !== 'network') {
-      const lang = langFromLocale(ctx.from?.language_code) ?? 'zh-Hant';
-      await ctx.api.sendMessage(chatId, ui.ui('apology', lang)).catch(() => undefined);
-    }
   });
 
   return bot;

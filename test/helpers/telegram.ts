@@ -1,0 +1,60 @@
+import { PassThrough } from 'node:stream';
+import type { Update } from 'grammy/types';
+import { createTelegramBot, registerTelegramCommands } from '../../adapters/telegram/bot.ts';
+import { parseConfig } from '../../src/config.ts';
+import { loadContent } from '../../src/content/load.ts';
+import { type Core, createCore } from '../../src/core/core.ts';
+import { createLogger } from '../../src/logger.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+import type { FakeTelegram } from '../fakes/telegram-api.ts';
+import { testConvert } from './core.ts';
+
+/** The real grammY bot with the real core, its API calls going over HTTP to the fake Bot API. */
+export async function createTelegramHarness(
+  fake: FakeTelegram,
+  options: { env?: Record<string, string>; core?: Core; store?: Store } = {},
+) {
+  const config = parseConfig({
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    // Tests measure behaviour, not Telegram's pacing (one test sets it on purpose).
+    TELEGRAM_RATE_CHAT_PER_SECOND: '1000',
+    TELEGRAM_RATE_GROUP_PER_MINUTE: '60000',
+    TELEGRAM_RATE_GLOBAL_PER_SECOND: '1000',
+    ...options.env,
+  });
+  const out = new PassThrough();
+  let logs = '';
+  out.on('data', (d) => {
+    logs += d;
+  });
+  const logger = createLogger({ level: 'debug', format: 'json', secrets: [config.telegramToken], destination: out });
+  const store = options.store ?? (await openStore('sqlite://:memory:'));
+  const core =
+    options.core ??
+    createCore({
+      content: await loadContent('content', 'cambodia-scam-sweep'),
+      convert: testConvert(),
+      store,
+      clock: { now: () => Date.now() },
+      logger,
+      config: { contextTtlMs: 60_000 },
+    });
+  const bot = createTelegramBot({ token: fake.token, config: config.telegram, core, store, logger });
+  await bot.init();
+  let updateId = 1;
+  return {
+    bot,
+    core,
+    store,
+    logs: () => logs,
+    register: () => registerTelegramCommands(bot, core),
+    /** Delivers one update through grammY, as polling or a webhook would. */
+    deliver: async (update: Omit<Update, 'update_id'> & { update_id?: number }) => {
+      await bot.handleUpdate({ ...update, update_id: update.update_id ?? updateId++ } as Update);
+    },
+  };
+}
+
+/** The HTML text of every successful sendMessage, in order. */
+export const sentTexts = (fake: FakeTelegram) => fake.sent('sendMessage').map((c) => String(c.params.text));
