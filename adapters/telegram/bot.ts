@@ -9,9 +9,10 @@ import type { Logger } from '../../src/logger.ts';
 import type { KeyValue, Store } from '../../src/store/store.ts';
 import { LANGS, type Lang } from '../../src/text/script.ts';
 import { decodeAction } from './callback-data.ts';
+import { pacing } from './pacer.ts';
 import { createTelegramSender } from './send.ts';
 import { chatTypeOf, messageToEvent } from './to-event.ts';
-import { boundedAutoRetry, pacing, plainTextFallback } from './transformers.ts';
+import { boundedAutoRetry, plainTextFallback } from './transformers.ts';
 
 export interface TelegramBotDeps {
   token: string;
@@ -31,7 +32,7 @@ export function createTelegramBot({ token, config, core, store, logger }: Telegr
   bot.api.config.use(boundedAutoRetry());
   bot.api.config.use(pacing(config.rate));
 
-  const seen: KeyValue<number> = store.namespace('telegram-updates');
+  const seen = store.claims('telegram-updates');
   const blocked: KeyValue<number> = store.namespace('telegram-blocked');
   const ui = core.composer;
   const langLabels = Object.fromEntries(LANGS.map((l) => [l, ui.ui('langShort', l)])) as Record<Lang, string>;
@@ -41,12 +42,10 @@ export function createTelegramBot({ token, config, core, store, logger }: Telegr
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
   // A repeated update id (webhook re-delivery, a restart mid-batch) is never answered twice.
   bot.use(async (ctx, next) => {
-    const key = String(ctx.update.update_id);
-    if (await seen.get(key)) {
+    if (!(await seen.claim(String(ctx.update.update_id), SEEN_UPDATE_TTL_MS))) {
       logger.debug({ update: ctx.update.update_id }, 'telegram: duplicate update ignored');
       return;
     }
-    await seen.set(key, Date.now(), SEEN_UPDATE_TTL_MS);
     await next();
   });
 

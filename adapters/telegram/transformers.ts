@@ -1,28 +1,11 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import { apiThrottler } from '@grammyjs/transformer-throttler';
 import type { Transformer } from 'grammy';
-import type { TelegramConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
 import { htmlToPlain } from './render.ts';
 
 /** 429s wait for `retry_after`, but never forever (the plugin's defaults): bounded attempts and delay. */
 export function boundedAutoRetry(): Transformer {
   return autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false, rethrowHttpErrors: false });
-}
-
-/** Sends paced under Telegram's limits, read from configuration (overall, per group, per chat). */
-export function pacing(rate: TelegramConfig['rate']): Transformer {
-  return apiThrottler({
-    global: { reservoir: rate.globalPerSecond, reservoirRefreshAmount: rate.globalPerSecond, reservoirRefreshInterval: 1000 },
-    group: {
-      maxConcurrent: 1,
-      minTime: Math.floor(60_000 / rate.groupPerMinute / 3),
-      reservoir: rate.groupPerMinute,
-      reservoirRefreshAmount: rate.groupPerMinute,
-      reservoirRefreshInterval: 60_000,
-    },
-    out: { maxConcurrent: 1, minTime: Math.floor(1000 / rate.chatPerSecond) },
-  });
 }
 
 /**

@@ -34,16 +34,18 @@ export interface HandleHooks {
   onSlowWork?: () => void | Promise<void>;
 }
 
-/** The previous turn of a chat, kept for follow-ups ("why?", "the second one?"). */
-interface ChatContext {
-  entryId?: string;
-  lang: Lang;
-  at: number;
+/**
+ * One record per chat, read and written once per message: the language chosen with /lang
+ * (kept), and the previous turn for follow-ups ("why?", "the second one?"), which counts only
+ * while younger than the context TTL.
+ */
+interface ChatState {
+  langOverride?: Lang;
+  last?: { entryId?: string; lang: Lang; at: number };
 }
 
-interface ChatSettings {
-  lang?: Lang;
-}
+/** A chat record lives this long after its last message (the /lang choice with it). */
+const CHAT_STATE_TTL_MS = 180 * 24 * 3_600_000;
 
 export interface Core {
   handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply>;
@@ -62,8 +64,7 @@ export function createCore(deps: CoreDeps): Core {
   const llm = deps.llm
     ? createLlmService({ ...deps.llm, content, convert, composer, store, clock, logger: logger.child({ component: 'llm' }) })
     : undefined;
-  const contexts: KeyValue<ChatContext> = store.namespace('context');
-  const settings: KeyValue<ChatSettings> = store.namespace('chat-settings');
+  const chats: KeyValue<ChatState> = store.namespace('chats');
   const commands = new Map(COMMANDS.map((c) => [c.name, c]));
 
   /** A free question: the offline answer, replaced by a verified LLM answer when the policy asks for one. */
@@ -92,13 +93,15 @@ export function createCore(deps: CoreDeps): Core {
 
   async function handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply> {
     const key = `${event.platform}:${event.chatId}`;
-    const [previous, chatSettings] = await Promise.all([contexts.get(key), settings.get(key)]);
+    const state = (await chats.get(key)) ?? {};
+    const previous = state.last && clock.now() - state.last.at < config.contextTtlMs ? state.last : undefined;
+    let langOverride = state.langOverride;
     const cleaned = cleanText(event.text);
     const chars = Array.from(cleaned);
     const truncated = chars.length > MAX_QUESTION_CHARS;
     const text = truncated ? chars.slice(0, MAX_QUESTION_CHARS).join('') : cleaned;
     const lang = chooseLang(
-      { text, override: chatSettings?.lang, hint: event.langHint, locale: event.locale, previous: previous?.lang },
+      { text, override: langOverride, hint: event.langHint, locale: event.locale, previous: previous?.lang },
       convert,
     );
 
@@ -115,7 +118,9 @@ export function createCore(deps: CoreDeps): Core {
         lang,
         composer,
         ask: (question) => ask(event, question, lang, previous?.entryId, hooks),
-        setLangOverride: async (choice) => settings.set(key, choice ? { ...chatSettings, lang: choice } : {}),
+        setLangOverride: async (choice) => {
+          langOverride = choice ?? undefined;
+        },
       });
     } else if (followEntry) {
       reply = composer.fromEntry(followEntry, lang);
@@ -123,17 +128,17 @@ export function createCore(deps: CoreDeps): Core {
       reply = await ask(event, text, lang, previous?.entryId, hooks);
     }
     if (truncated) reply = composer.notice(reply, composer.ui('inputTruncated', reply.lang, { limit: MAX_QUESTION_CHARS }));
-    await contexts.set(key, { entryId: reply.entryId ?? previous?.entryId, lang: reply.lang, at: clock.now() }, config.contextTtlMs);
+    const last = { entryId: reply.entryId ?? previous?.entryId, lang: reply.lang, at: clock.now() };
+    await chats.set(key, langOverride ? { langOverride, last } : { last }, CHAT_STATE_TTL_MS);
     return reply;
   }
 
   async function migrateChat(platform: ChatEvent['platform'], fromChatId: string, toChatId: string): Promise<void> {
     const from = `${platform}:${fromChatId}`;
     const to = `${platform}:${toChatId}`;
-    const [setting, context] = await Promise.all([settings.get(from), contexts.get(from)]);
-    if (setting) await settings.set(to, setting);
-    if (context) await contexts.set(to, context, config.contextTtlMs);
-    await Promise.all([settings.delete(from), contexts.delete(from)]);
+    const state = await chats.get(from);
+    if (state) await chats.set(to, state, CHAT_STATE_TTL_MS);
+    await chats.delete(from);
   }
 
   return { handle, migrateChat, commands: COMMANDS, composer, answerer, llm };

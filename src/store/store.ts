@@ -11,8 +11,18 @@ export interface KeyValue<T> {
   delete(key: string): Promise<boolean>;
 }
 
+/**
+ * Atomic "first one wins" marks with expiry (Redis SET NX PX; SQLite INSERT … ON CONFLICT),
+ * which keyv does not offer: an update id handled once, a reminder slot posted once.
+ */
+export interface Claims {
+  /** True for the one caller that claims `key` first; false while an unexpired claim exists. */
+  claim(key: string, ttlMs: number): Promise<boolean>;
+}
+
 export interface Store {
   readonly backend: 'sqlite' | 'redis';
+  claims(name: string): Claims;
   /** Where the data lives, without credentials: a file path or host:port. */
   readonly location: string;
   namespace<T>(name: string): KeyValue<T>;
@@ -89,6 +99,37 @@ export async function openStore(url: string, options: { connectTimeoutMs?: numbe
   return store;
 }
 
+// Inserts the claim, or takes over an expired one; RETURNING yields a row only when this call won.
+const CLAIM_SQL =
+  'INSERT INTO claims(key, expires) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET expires = excluded.expires WHERE claims.expires <= ? RETURNING key';
+
+interface ClaimsDatabase {
+  all(sql: string, params: unknown[]): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+
+/** A connection of our own for claims (and the file's journal mode): keyv has no atomic insert. */
+async function openClaimsDatabase(path: string): Promise<ClaimsDatabase> {
+  const { default: sqlite3 } = await import('sqlite3');
+  const db = await new Promise<InstanceType<typeof sqlite3.Database>>((resolve, reject) => {
+    const opened = new sqlite3.Database(path, (error) => (error ? reject(error) : resolve(opened)));
+  }).catch((error: Error) => {
+    throw new StoreError(`cannot open the SQLite file ${path}: ${error.message}`, { cause: error });
+  });
+  const all = (sql: string, params: unknown[] = []) =>
+    new Promise<unknown[]>((resolve, reject) => db.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows))));
+  db.configure('busyTimeout', 5000);
+  try {
+    // WAL lets readers and the writer proceed together; it is a property of the file.
+    if (path !== ':memory:') await all('PRAGMA journal_mode = WAL');
+    await all('CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, expires INTEGER NOT NULL)');
+  } catch (error) {
+    db.close();
+    throw new StoreError(`cannot write the SQLite file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  return { all, close: () => new Promise((resolve, reject) => db.close((error) => (error ? reject(error) : resolve()))) };
+}
+
 async function openSqlite(path: string): Promise<Store> {
   const { default: KeyvSqliteAdapter } = await import('@keyv/sqlite');
   try {
@@ -112,10 +153,22 @@ async function openSqlite(path: string): Promise<Store> {
     }
     return kv as KeyValue<T>;
   };
+  const claimsDb = await openClaimsDatabase(path);
   return {
     backend: 'sqlite',
     location: path,
     namespace,
+    claims: (name) => ({
+      claim: async (key, ttlMs) => {
+        const now = Date.now();
+        try {
+          const rows = await claimsDb.all(CLAIM_SQL, [`${name}:${key}`, now + ttlMs, now]);
+          return rows.length > 0;
+        } catch (error) {
+          throw new StoreError(`store claims ${name} (${path}): ${(error as Error).message}`, { cause: error });
+        }
+      },
+    }),
     async ping() {
       const probe = namespace<number>(PROBE_NAMESPACE);
       try {
@@ -129,7 +182,7 @@ async function openSqlite(path: string): Promise<Store> {
       }
     },
     async close() {
-      await Promise.all(adapters.map((a) => a.disconnect().catch(() => undefined)));
+      await Promise.all([...adapters.map((a) => a.disconnect().catch(() => undefined)), claimsDb.close().catch(() => undefined)]);
     },
   };
 }
@@ -174,6 +227,15 @@ async function openRedis(target: { url: string; location: string }, connectTimeo
     backend: 'redis',
     location: target.location,
     namespace,
+    claims: (name) => ({
+      claim: async (key, ttlMs) => {
+        try {
+          return (await client.set(`claims:${name}:${key}`, '1', { NX: true, PX: Math.max(1, Math.round(ttlMs)) })) === 'OK';
+        } catch (error) {
+          throw new StoreError(`store claims ${name} (redis ${target.location}): ${(error as Error).message}`, { cause: error });
+        }
+      },
+    }),
     async ping() {
       try {
         await client.ping();

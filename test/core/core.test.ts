@@ -72,9 +72,11 @@ describe('follow-ups resolve against the previous turn of the same chat', () => 
   });
 
   it('forgets the context after its TTL', async () => {
-    const { core } = await createTestCore({ contextTtlMs: 200 });
+    const { core, clock } = await createTestCore({ contextTtlMs: 60_000 });
     await core.handle(event('第一條建議是什麼?'));
-    await new Promise((r) => setTimeout(r, 350));
+    clock.advance(30_000);
+    expect((await core.handle(event('tell me more'))).kind).toBe('answer');
+    clock.advance(61_000);
     expect((await core.handle(event('tell me more'))).kind).toBe('clarify');
   });
 });

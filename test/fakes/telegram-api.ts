@@ -169,6 +169,17 @@ export async function startFakeTelegram(token = '123456789:TEST-token-for-the-fa
   const server = createServer(async (req, res) => {
     let raw = '';
     for await (const chunk of req) raw += chunk;
+    // Control routes, for driving a fake that runs in another process (the bench).
+    if (req.url === '/__control/push') {
+      const list = JSON.parse(raw) as Update[];
+      for (const u of list) updates.push(u);
+      notify();
+      return reply(res, 200, { ok: true });
+    }
+    if (req.url?.startsWith('/__control/count/')) {
+      const method = req.url.slice('/__control/count/'.length);
+      return reply(res, 200, { ok: true, result: calls.filter((c) => c.ok && c.method === method).length });
+    }
     const match = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(req.url?.split('?')[0] ?? '');
     if (!match) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
     if (match[1] !== token) return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });

@@ -40,14 +40,27 @@ for (const backend of backends) {
       await store.close();
     });
 
+    it('claims: exactly one of many concurrent claimers wins, and an expired claim can be taken again', async () => {
+      const store = await openStore(backend.url());
+      const claims = store.claims(`c${Math.random().toString(36).slice(2)}`);
+      const results = await Promise.all(Array.from({ length: 20 }, () => claims.claim('update:42', 300)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect(await claims.claim('update:43', 300)).toBe(true);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await claims.claim('update:42', 300)).toBe(true);
+      await store.close();
+    });
+
     it('reads after a restart what was written before it', async () => {
       const url = backend.url();
       const ns = `restart${Math.random().toString(36).slice(2)}`;
       const first = await openStore(url);
       await first.namespace<number[]>(ns).set('rotation', [3, 1, 2]);
+      expect(await first.claims(ns).claim('slot', 60_000)).toBe(true);
       await first.close();
       const second = await openStore(url);
       expect(await second.namespace<number[]>(ns).get('rotation')).toEqual([3, 1, 2]);
+      expect(await second.claims(ns).claim('slot', 60_000)).toBe(false);
       await second.close();
     });
   });

@@ -1,0 +1,117 @@
+/**
+ * Updates per second end to end through grammY against the fake Bot API (real HTTP, the fake
+ * in its own process as Telegram is remote): the bot next to a bare grammY echo bot in the
+ * same run; and the RSS of the bot started as `npm start` starts it (compiled, long polling).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Bot } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { FakeTelegram } from '../fakes/telegram-api.ts';
+import { textMessage } from '../fixtures/telegram-updates.ts';
+import { createTelegramHarness } from '../helpers/telegram.ts';
+
+const QUESTIONS = [
+  '這次柬埔寨警方抓了多少人?',
+  '中国提供了什么协助?',
+  'What is the third recommendation?',
+  '文章有哪些建議?',
+  'Where were the compounds?',
+];
+
+function updates(n: number, startId: number): Update[] {
+  return Array.from({ length: n }, (_, i) => {
+    const from = { id: 100_000 + (i % 100), is_bot: false, first_name: 'U', username: `u${i % 100}`, language_code: 'en' };
+    const base = textMessage(QUESTIONS[i % QUESTIONS.length] as string, { from, chat: { id: from.id, type: 'private', first_name: 'U' } });
+    return { ...base, update_id: startId + i } as Update;
+  });
+}
+
+/** Delivers updates with bounded concurrency, as the runner does across chats. */
+async function throughput(handle: (u: Update) => Promise<void>, batch: Update[], concurrency = 16): Promise<number> {
+  const queue = [...batch];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let u = queue.shift(); u; u = queue.shift()) await handle(u);
+    }),
+  );
+  return Math.round((batch.length / (performance.now() - started)) * 1000);
+}
+
+async function startRemoteFake(): Promise<{ apiRoot: string; token: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/fake-telegram-process.ts'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = await createInterface({ input: child.stdout as NonNullable<typeof child.stdout> })
+    [Symbol.asyncIterator]()
+    .next()
+    .then((r) => [r.value as string]);
+  return { ...(JSON.parse(line ?? '{}') as { apiRoot: string; token: string }), child };
+}
+
+export async function benchTelegram(n = 600) {
+  const remote = await startRemoteFake();
+  // The harness needs only the fake's address and token.
+  const fake = { apiRoot: remote.apiRoot, token: remote.token } as FakeTelegram;
+  const echo = new Bot(remote.token, { client: { apiRoot: remote.apiRoot } });
+  echo.on('message:text', (ctx) => ctx.reply(ctx.message.text));
+  await echo.init();
+  const harness = await createTelegramHarness(fake);
+
+  // Warm both, then alternate rounds so neither gets a quieter machine.
+  await throughput((u) => echo.handleUpdate(u), updates(100, 1));
+  await throughput((u) => harness.bot.handleUpdate(u), updates(100, 10_001));
+  const echoRates: number[] = [];
+  const botRates: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    echoRates.push(await throughput((u) => echo.handleUpdate(u), updates(n, 100_000 * (round + 1))));
+    botRates.push(await throughput((u) => harness.bot.handleUpdate(u), updates(n, 1_000_000 * (round + 1))));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const rss = await botProcessRss(remote, 500);
+  remote.child.kill('SIGTERM');
+  return {
+    updates_per_round: n,
+    echo_bot_updates_per_s: median(echoRates),
+    bot_updates_per_s: median(botRates),
+    ratio: Math.round((median(botRates) / median(echoRates)) * 100) / 100,
+    bot_process: rss,
+  };
+}
+
+async function botProcessRss(remote: { apiRoot: string; token: string }, count: number) {
+  const control = (path: string, body?: unknown) =>
+    fetch(`${remote.apiRoot}/__control/${path}`, body ? { method: 'POST', body: JSON.stringify(body) } : {}).then(
+      (r) => r.json() as Promise<{ result?: number }>,
+    );
+  const sentCount = async () => (await control('count/sendMessage')).result ?? 0;
+  const dir = mkdtempSync(join(tmpdir(), 'bench-tg-'));
+  const child = spawn(process.execPath, ['dist/adapters/main.js'], {
+    env: {
+      ...process.env,
+      STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`,
+      LOG_LEVEL: 'warn',
+      TELEGRAM_BOT_TOKEN: remote.token,
+      TELEGRAM_API_ROOT: remote.apiRoot,
+      TELEGRAM_RATE_CHAT_PER_SECOND: '1000',
+      TELEGRAM_RATE_GLOBAL_PER_SECOND: '10000',
+      TELEGRAM_RATE_GROUP_PER_MINUTE: '60000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const before = await sentCount();
+  await new Promise((r) => setTimeout(r, 1500));
+  await control('push', updates(count, 50_000_000));
+  const deadline = Date.now() + 60_000;
+  while ((await sentCount()) < before + count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  const answered = (await sentCount()) - before;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  return { updates: count, answered, peak_rss_mb: Math.round(kb('VmHWM') / 1000), rss_mb: Math.round(kb('VmRSS') / 1000) };
+}
