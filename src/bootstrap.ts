@@ -42,5 +42,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     { ms: Math.round(performance.now() - started), store: store.backend, article: config.articleId, llm: config.llm?.model ?? 'off' },
     'core ready',
   );
-  return { config, logger, store, core, close: () => store.close() };
+  const close = async () => {
+    await core.flush();
+    await store.close();
+  };
+  return { config, logger, store, core, close };
 }

@@ -51,6 +51,7 @@ export interface Core {
   handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply>;
   /** A chat changed id (Telegram group → supergroup): its settings and context move with it. */
   migrateChat(platform: ChatEvent['platform'], fromChatId: string, toChatId: string): Promise<void>;
+  flush(): Promise<void>;
   readonly commands: readonly Command[];
   readonly composer: ReplyComposer;
   readonly answerer: Answerer;
@@ -65,6 +66,7 @@ export function createCore(deps: CoreDeps): Core {
     ? createLlmService({ ...deps.llm, content, convert, composer, store, clock, logger: logger.child({ component: 'llm' }) })
     : undefined;
   const chats: KeyValue<ChatState> = store.namespace('chats');
+  const pendingWrites = new Map<string, Promise<unknown>>();
   const commands = new Map(COMMANDS.map((c) => [c.name, c]));
 
   /** A free question: the offline answer, replaced by a verified LLM answer when the policy asks for one. */
@@ -93,6 +95,8 @@ export function createCore(deps: CoreDeps): Core {
 
   async function handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply> {
     const key = `${event.platform}:${event.chatId}`;
+    // This chat's previous write must land before its state is read again.
+    await pendingWrites.get(key);
     const state = (await chats.get(key)) ?? {};
     const previous = state.last && clock.now() - state.last.at < config.contextTtlMs ? state.last : undefined;
     let langOverride = state.langOverride;
@@ -129,17 +133,34 @@ export function createCore(deps: CoreDeps): Core {
     }
     if (truncated) reply = composer.notice(reply, composer.ui('inputTruncated', reply.lang, { limit: MAX_QUESTION_CHARS }));
     const last = { entryId: reply.entryId ?? previous?.entryId, lang: reply.lang, at: clock.now() };
-    await chats.set(key, langOverride ? { langOverride, last } : { last }, CHAT_STATE_TTL_MS);
+    const write = chats.set(key, langOverride ? { langOverride, last } : { last }, CHAT_STATE_TTL_MS);
+    // A /lang choice is confirmed only once stored; the turn context is written while the
+    // adapter sends the reply (the next message of this chat waits for it, see above).
+    if (langOverride !== state.langOverride) {
+      await write;
+    } else {
+      const pending = write.catch((error: unknown) => logger.warn({ err: error, chat: key }, 'chat context not saved'));
+      pendingWrites.set(key, pending);
+      void pending.finally(() => {
+        if (pendingWrites.get(key) === pending) pendingWrites.delete(key);
+      });
+    }
     return reply;
   }
 
   async function migrateChat(platform: ChatEvent['platform'], fromChatId: string, toChatId: string): Promise<void> {
     const from = `${platform}:${fromChatId}`;
     const to = `${platform}:${toChatId}`;
+    await pendingWrites.get(from);
     const state = await chats.get(from);
     if (state) await chats.set(to, state, CHAT_STATE_TTL_MS);
     await chats.delete(from);
   }
 
-  return { handle, migrateChat, commands: COMMANDS, composer, answerer, llm };
+  /** Waits for chat-state writes still in flight (graceful shutdown). */
+  async function flush(): Promise<void> {
+    await Promise.all(pendingWrites.values());
+  }
+
+  return { handle, migrateChat, flush, commands: COMMANDS, composer, answerer, llm };
 }

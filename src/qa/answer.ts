@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Content } from '../content/load.ts';
 import type { Entry } from '../content/schema.ts';
 import type { Reply } from '../core/types.ts';
@@ -9,6 +10,8 @@ import type { ReplyComposer } from './compose.ts';
 import { compileTriggers, findFollowUp, findOrdinal, isBareOrdinal } from './cues.ts';
 import { extractFeatures, type Features } from './features.ts';
 import { ParaphraseIndex } from './index.ts';
+
+const MEMO_ENTRIES = 2000;
 
 /** A match at or above this similarity is answered; below it the question is not recognised. */
 export const ANSWER_THRESHOLD = 0.3;
@@ -46,6 +49,8 @@ export interface AnswerTrace {
 
 export interface Answerer {
   answer(input: AnswerInput): AnswerTrace;
+  /** The same without the memo of recent answers (for measuring the matcher itself). */
+  answerFresh(input: AnswerInput): AnswerTrace;
 }
 
 export function createAnswerer(content: Content, convert: ScriptConverter, composer: ReplyComposer): Answerer {
@@ -124,53 +129,67 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     return { reply: composer.guidance('out_of_scope', 'noMatch', lang), rule: 'no-match', score };
   };
 
+  // Answers are a pure function of (text, language, previous entry): popular questions repeat,
+  // so recent ones are remembered. Replies are never mutated after they leave here.
+  const memo = new LRUCache<string, AnswerTrace>({ max: MEMO_ENTRIES });
+
   return {
-    answer({ text, lang, previousEntryId }) {
-      if (text.length === 0 || hasNoWords(text) || Array.from(text.replace(/\s/g, '')).length <= 1) {
-        return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0 };
-      }
-      // Markup tags are not words of the question (the bot never echoes them either).
-      text = text.replace(MARKUP_TAG, ' ');
-      const folded = fold(text);
-      const features = extractFeatures(folded);
-
-      const injection = injections.find(({ hits }) => hits(folded));
-      if (injection) {
-        // Instructions are only text here. A false claim inside is corrected; a clear question
-        // gets the article's truth (or its limit: "make up a name for the gang leader" → the
-        // article names no one); anything else is declined.
-        const premise = premises.find(({ hits }) => hits(folded));
-        if (premise) return { reply: composer.fromEntry(premise.entry, lang), rule: 'premise', score: 1 };
-        const best = bestInMessage(folded, features, text);
-        if (best && (best.entry.kind === 'unknown' || best.score >= CONFIDENT_THRESHOLD)) {
-          return { reply: composer.fromEntry(best.entry, lang), rule: 'match', score: best.score };
-        }
-        return { reply: composer.fromEntry(injection.entry, lang), rule: 'injection', score: 1 };
-      }
-      // Off-topic before premise: "美國大選" is about an election, not a claim that the US helped.
-      for (const [rule, list] of [
-        ['offtopic', offtopics],
-        ['premise', premises],
-      ] as const) {
-        const hit = list.find(({ hits }) => hits(folded));
-        if (hit) return { reply: composer.fromEntry(hit.entry, lang), rule, score: 1 };
-      }
-
-      const ordinal = findOrdinal(folded);
-      if (ordinal && (ordinal.namesAdvice || (isAdviceContext(previousEntryId) && isBareOrdinal(folded)))) {
-        return recommendation(ordinal.last ? recommendationCount : ordinal.n, lang);
-      }
-
-      const followUp = findFollowUp(folded);
-      if (followUp) {
-        const previous = previousEntryId ? composer.entries.get(previousEntryId) : undefined;
-        if (!previous) return { reply: composer.guidance('clarify', 'followUpWithoutContext', lang), rule: 'follow-up', score: 0 };
-        const targetId = followUp === 'why' ? (previous.why ?? previous.more) : (previous.more ?? previous.why);
-        const target = (targetId && composer.entries.get(targetId)) || composer.entries.get(previous.related[0] ?? '') || previous;
-        return { reply: composer.fromEntry(target, lang), rule: 'follow-up', score: 1 };
-      }
-
-      return answerRanked(text, folded, features, lang);
+    answer(input) {
+      const key = `${input.lang}\u0000${input.previousEntryId ?? ''}\u0000${input.text}`;
+      const known = memo.get(key);
+      if (known) return known;
+      const trace = answerUncached(input);
+      memo.set(key, trace);
+      return trace;
     },
+    answerFresh: (input) => answerUncached(input),
   };
+
+  function answerUncached({ text, lang, previousEntryId }: AnswerInput): AnswerTrace {
+    if (text.length === 0 || hasNoWords(text) || Array.from(text.replace(/\s/g, '')).length <= 1) {
+      return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0 };
+    }
+    // Markup tags are not words of the question (the bot never echoes them either).
+    text = text.replace(MARKUP_TAG, ' ');
+    const folded = fold(text);
+    const features = extractFeatures(folded);
+
+    const injection = injections.find(({ hits }) => hits(folded));
+    if (injection) {
+      // Instructions are only text here. A false claim inside is corrected; a clear question
+      // gets the article's truth (or its limit: "make up a name for the gang leader" → the
+      // article names no one); anything else is declined.
+      const premise = premises.find(({ hits }) => hits(folded));
+      if (premise) return { reply: composer.fromEntry(premise.entry, lang), rule: 'premise', score: 1 };
+      const best = bestInMessage(folded, features, text);
+      if (best && (best.entry.kind === 'unknown' || best.score >= CONFIDENT_THRESHOLD)) {
+        return { reply: composer.fromEntry(best.entry, lang), rule: 'match', score: best.score };
+      }
+      return { reply: composer.fromEntry(injection.entry, lang), rule: 'injection', score: 1 };
+    }
+    // Off-topic before premise: "美國大選" is about an election, not a claim that the US helped.
+    for (const [rule, list] of [
+      ['offtopic', offtopics],
+      ['premise', premises],
+    ] as const) {
+      const hit = list.find(({ hits }) => hits(folded));
+      if (hit) return { reply: composer.fromEntry(hit.entry, lang), rule, score: 1 };
+    }
+
+    const ordinal = findOrdinal(folded);
+    if (ordinal && (ordinal.namesAdvice || (isAdviceContext(previousEntryId) && isBareOrdinal(folded)))) {
+      return recommendation(ordinal.last ? recommendationCount : ordinal.n, lang);
+    }
+
+    const followUp = findFollowUp(folded);
+    if (followUp) {
+      const previous = previousEntryId ? composer.entries.get(previousEntryId) : undefined;
+      if (!previous) return { reply: composer.guidance('clarify', 'followUpWithoutContext', lang), rule: 'follow-up', score: 0 };
+      const targetId = followUp === 'why' ? (previous.why ?? previous.more) : (previous.more ?? previous.why);
+      const target = (targetId && composer.entries.get(targetId)) || composer.entries.get(previous.related[0] ?? '') || previous;
+      return { reply: composer.fromEntry(target, lang), rule: 'follow-up', score: 1 };
+    }
+
+    return answerRanked(text, folded, features, lang);
+  }
 }

@@ -3,7 +3,12 @@ import { Pacer } from '../../adapters/telegram/pacer.ts';
 
 const clockAt = (start = 0) => {
   let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 };
 
 describe('Pacer', () => {
