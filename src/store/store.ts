@@ -104,7 +104,8 @@ const CLAIM_SQL =
   'INSERT INTO claims(key, expires) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET expires = excluded.expires WHERE claims.expires <= ? RETURNING key';
 
 interface ClaimsDatabase {
-  all(sql: string, params: unknown[]): Promise<unknown[]>;
+  /** Runs the prepared claim statement; resolves with the rows RETURNING gave. */
+  claim(params: unknown[]): Promise<unknown[]>;
   close(): Promise<void>;
 }
 
@@ -127,7 +128,12 @@ async function openClaimsDatabase(path: string): Promise<ClaimsDatabase> {
     db.close();
     throw new StoreError(`cannot write the SQLite file ${path}: ${(error as Error).message}`, { cause: error });
   }
-  return { all, close: () => new Promise((resolve, reject) => db.close((error) => (error ? reject(error) : resolve()))) };
+  // Prepared once: preparing a statement per call costs more than running it.
+  const statement = db.prepare(CLAIM_SQL);
+  return {
+    claim: (params) => new Promise((resolve, reject) => statement.all(params, (error, rows) => (error ? reject(error) : resolve(rows)))),
+    close: () => new Promise((resolve, reject) => statement.finalize(() => db.close((error) => (error ? reject(error) : resolve())))),
+  };
 }
 
 async function openSqlite(path: string): Promise<Store> {
@@ -162,7 +168,7 @@ async function openSqlite(path: string): Promise<Store> {
       claim: async (key, ttlMs) => {
         const now = Date.now();
         try {
-          const rows = await claimsDb.all(CLAIM_SQL, [`${name}:${key}`, now + ttlMs, now]);
+          const rows = await claimsDb.claim([`${name}:${key}`, now + ttlMs, now]);
           return rows.length > 0;
         } catch (error) {
           throw new StoreError(`store claims ${name} (${path}): ${(error as Error).message}`, { cause: error });

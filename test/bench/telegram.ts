@@ -60,7 +60,8 @@ export async function benchTelegram(n = 600) {
   const echo = new Bot(remote.token, { client: { apiRoot: remote.apiRoot } });
   echo.on('message:text', (ctx) => ctx.reply(ctx.message.text));
   await echo.init();
-  const harness = await createTelegramHarness(fake);
+  // Logging as in production (info): debug lines cost time the echo bot does not spend.
+  const harness = await createTelegramHarness(fake, { logLevel: 'info' });
 
   // Warm both, then alternate rounds so neither gets a quieter machine.
   await throughput((u) => echo.handleUpdate(u), updates(100, 1));

@@ -12,7 +12,7 @@ import { testConvert } from './core.ts';
 /** The real grammY bot with the real core, its API calls going over HTTP to the fake Bot API. */
 export async function createTelegramHarness(
   fake: FakeTelegram,
-  options: { env?: Record<string, string>; core?: Core; store?: Store } = {},
+  options: { env?: Record<string, string>; core?: Core; store?: Store; logLevel?: string } = {},
 ) {
   const config = parseConfig({
     TELEGRAM_BOT_TOKEN: fake.token,
@@ -28,7 +28,7 @@ export async function createTelegramHarness(
   out.on('data', (d) => {
     logs += d;
   });
-  const logger = createLogger({ level: 'debug', format: 'json', secrets: [config.telegramToken], destination: out });
+  const logger = createLogger({ level: options.logLevel ?? 'debug', format: 'json', secrets: [config.telegramToken], destination: out });
   const store = options.store ?? (await openStore('sqlite://:memory:'));
   const core =
     options.core ??
