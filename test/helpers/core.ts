@@ -1,7 +1,9 @@
+import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import { loadContent } from '../../src/content/load.ts';
 import { type Core, createCore } from '../../src/core/core.ts';
 import type { Clock } from '../../src/core/ports.ts';
+import { createLogger } from '../../src/logger.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { createScriptConverter, type ScriptConverter } from '../../src/text/convert.ts';
 
@@ -16,20 +18,37 @@ export function testConvert(): ScriptConverter {
 export interface TestCore {
   core: Core;
   store: Store;
-  clock: Clock & { advance(ms: number): void };
+  clock: ManualClock;
+}
+
+export type ManualClock = Clock & { advance(ms: number): void };
+
+/** A clock that moves only when told to. */
+export function manualClock(start = Date.parse('2026-11-28T12:00:00Z')): ManualClock {
+  let now = start;
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+/** In-memory logs: a logger whose lines (tokens scrubbed) can be read back. */
+export function capturedLogger(secrets: (string | undefined)[] = [], level = 'debug') {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (d) => {
+    text += d;
+  });
+  return { logger: createLogger({ level, format: 'json', secrets, destination: stream }), logs: () => text };
 }
 
 /** The real core on the shipped content, over an in-memory SQLite store and a manual clock. */
 export async function createTestCore(options: { storeUrl?: string; contextTtlMs?: number } = {}): Promise<TestCore> {
   const content = await loadContent('content', 'cambodia-scam-sweep');
   const store = await openStore(options.storeUrl ?? 'sqlite://:memory:');
-  let now = Date.parse('2026-11-28T12:00:00Z');
-  const clock = {
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
+  const clock = manualClock();
   const core = createCore({
     content,
     convert: testConvert(),

@@ -1,13 +1,11 @@
-import { PassThrough } from 'node:stream';
 import { parseConfig } from '../../src/config.ts';
 import { loadContent } from '../../src/content/load.ts';
 import { createCore } from '../../src/core/core.ts';
 import type { ChatEvent } from '../../src/core/types.ts';
 import { createChatCompletionClient } from '../../src/llm/client.ts';
-import { createLogger } from '../../src/logger.ts';
 import { openStore } from '../../src/store/store.ts';
 import type { FakeChatCompletions } from '../fakes/chat-completions-server.ts';
-import { testConvert } from './core.ts';
+import { capturedLogger, manualClock, testConvert } from './core.ts';
 
 export const TEST_API_KEY = 'sk-test-9f8e7d6c5b4a3210-secret';
 
@@ -22,21 +20,10 @@ export async function createLlmCore(fake: FakeChatCompletions, env: Record<strin
     ...env,
   });
   if (!config.llm) throw new Error('LLM not configured');
-  const logStream = new PassThrough();
-  let logs = '';
-  logStream.on('data', (d) => {
-    logs += d;
-  });
-  const logger = createLogger({ level: 'debug', format: 'json', secrets: [config.llm.apiKey], destination: logStream });
+  const { logger, logs } = capturedLogger([config.llm.apiKey]);
   const content = await loadContent('content', 'cambodia-scam-sweep');
   const store = await openStore('sqlite://:memory:');
-  let now = Date.parse('2026-11-28T12:00:00Z');
-  const clock = {
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
+  const clock = manualClock();
   const core = createCore({
     content,
     convert: testConvert(),
@@ -49,5 +36,5 @@ export async function createLlmCore(fake: FakeChatCompletions, env: Record<strin
   let n = 0;
   const ask = (text: string, extra: Partial<ChatEvent> = {}) =>
     core.handle({ platform: 'telegram', chatId: `chat-${n++}`, userId: `user-${n}`, chatType: 'private', text, ...extra });
-  return { core, store, clock, ask, logs: () => logs, config };
+  return { core, store, clock, ask, logs, config };
 }

@@ -1,13 +1,11 @@
-import { PassThrough } from 'node:stream';
 import type { Update } from 'grammy/types';
 import { createTelegramBot, registerTelegramCommands } from '../../adapters/telegram/bot.ts';
 import { parseConfig } from '../../src/config.ts';
 import { loadContent } from '../../src/content/load.ts';
 import { type Core, createCore } from '../../src/core/core.ts';
-import { createLogger } from '../../src/logger.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import type { FakeTelegram } from '../fakes/telegram-api.ts';
-import { testConvert } from './core.ts';
+import { capturedLogger, testConvert } from './core.ts';
 
 /** The real grammY bot with the real core, its API calls going over HTTP to the fake Bot API. */
 export async function createTelegramHarness(
@@ -23,12 +21,7 @@ export async function createTelegramHarness(
     TELEGRAM_RATE_GLOBAL_PER_SECOND: '1000',
     ...options.env,
   });
-  const out = new PassThrough();
-  let logs = '';
-  out.on('data', (d) => {
-    logs += d;
-  });
-  const logger = createLogger({ level: options.logLevel ?? 'debug', format: 'json', secrets: [config.telegramToken], destination: out });
+  const { logger, logs } = capturedLogger([config.telegramToken], options.logLevel);
   const store = options.store ?? (await openStore('sqlite://:memory:'));
   const core =
     options.core ??
@@ -47,7 +40,7 @@ export async function createTelegramHarness(
     bot,
     core,
     store,
-    logs: () => logs,
+    logs,
     register: () => registerTelegramCommands(bot, core),
     /** Delivers one update through grammY, as polling or a webhook would. */
     deliver: async (update: Omit<Update, 'update_id'> & { update_id?: number }) => {
