@@ -8,7 +8,7 @@ import type { ChatEvent } from '../../src/core/types.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { KeyValue, Store } from '../../src/store/store.ts';
 import { LANGS, type Lang } from '../../src/text/script.ts';
-import { decodeAction } from './callback-data.ts';
+import { decodeAction } from '../shared/button-data.ts';
 import { pacing } from './pacer.ts';
 import { createTelegramSender } from './send.ts';
 import { chatTypeOf, messageToEvent } from './to-event.ts';

@@ -1,6 +1,6 @@
 import type { Reply, ReplyBlock } from '../../src/core/types.ts';
 import { LANGS } from '../../src/text/script.ts';
-import { encodeAction } from './callback-data.ts';
+import { encodeAction } from '../shared/button-data.ts';
 
 /** Telegram's message limit is 4,096 characters; the HTML we count is always longer than the text. */
 export const TELEGRAM_MAX_MESSAGE = 4096;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAction, encodeAction } from '../../adapters/telegram/callback-data.ts';
+import { decodeAction, encodeAction } from '../../adapters/shared/button-data.ts';
 import { escapeHtml, htmlToPlain, renderTelegram } from '../../adapters/telegram/render.ts';
 import type { Reply } from '../../src/core/types.ts';
 import { parseTelegramHtml } from '../fakes/telegram-html.ts';

@@ -4,7 +4,10 @@ import { isLang, type Lang } from '../../src/text/script.ts';
 /** What a button press asks for. `translate` re-answers an entry in another script or language. */
 export type ButtonAction = SuggestionAction | { type: 'translate'; lang: Lang; id: string };
 
-/** Telegram's limit for callback_data, in bytes. */
+/**
+ * Button payloads shared by the adapters: Telegram's callback_data (≤ 64 bytes) and Discord's
+ * custom_id (≤ 100 characters). The smaller limit applies to both.
+ */
 export const MAX_CALLBACK_BYTES = 64;
 const ID = '[a-z0-9][a-z0-9.-]{0,40}';
 const COMMANDS = ['summary', 'advice', 'source', 'help'] as const;
