@@ -6,6 +6,7 @@ import { createApp } from '../src/bootstrap.ts';
 import { runConsoleChat } from '../src/cli/chat.ts';
 import { loadConfig } from '../src/config.ts';
 import { describeStartupError } from '../src/errors.ts';
+import { startDiscord } from './discord/index.ts';
 import { startTelegram } from './telegram/index.ts';
 import type { RunningTransport } from './telegram/transport.ts';
 
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
 
   const running: RunningTransport[] = [];
   if (config.telegramToken) running.push(await startTelegram(app));
-  if (config.discordToken) app.logger.warn('the Discord adapter is not part of this version yet');
+  if (config.discordToken) running.push(await startDiscord(app));
 
   let stopping = false;
   const stop = async (signal: string) => {

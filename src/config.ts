@@ -77,6 +77,23 @@ const envSchema = z.object({
   TELEGRAM_RATE_CHAT_PER_SECOND: positiveInt(1),
   PORT: positiveInt(8080).refine((v) => v <= 65535, 'a TCP port, 1-65535'),
   DISCORD_TOKEN: optionalSecret,
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional()
+    .refine((v) => v === undefined || /^\d{17,20}$/.test(v), 'the application (client) id, a number of 17-20 digits'),
+  DISCORD_GUILD_ID: z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .optional()
+    .refine((v) => v === undefined || /^\d{17,20}$/.test(v), 'a server id, a number of 17-20 digits'),
+  DISCORD_API_BASE: z
+    .string()
+    .trim()
+    .default('https://discord.com/api')
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), 'an http(s) URL such as https://discord.com/api'),
   OPENAI_API_KEY: optionalSecret,
   OPENAI_BASE_URL: z
     .string()
@@ -134,6 +151,13 @@ export type TelegramConfig = Readonly<{
   rate: { globalPerSecond: number; groupPerMinute: number; chatPerSecond: number };
 }>;
 
+export type DiscordConfig = Readonly<{
+  applicationId: string | undefined;
+  /** Commands are registered to this server only (instant, for development) when set. */
+  guildId: string | undefined;
+  apiBase: string;
+}>;
+
 /** The model used when only OPENAI_API_KEY is set (OpenAI's own endpoint). */
 export const DEFAULT_OPENAI_MODEL = 'gpt-4o-mini';
 
@@ -149,6 +173,7 @@ export type Config = Readonly<{
   telegram: TelegramConfig;
   port: number;
   discordToken: string | undefined;
+  discord: DiscordConfig;
   /** Undefined when no LLM is configured: the bot is then fully offline. */
   llm: LlmConfig | undefined;
 }>;
@@ -185,6 +210,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     port: e.PORT,
     discordToken: e.DISCORD_TOKEN,
+    discord: { applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiBase: e.DISCORD_API_BASE.replace(/\/+$/, '') },
     llm: llmConfig(e),
   };
 }

@@ -18,3 +18,8 @@ export const COMMANDS: readonly Command[] = [
   langCommand,
   helpCommand,
 ];
+
+/** The command list (a function, so callers outside the core need not import its modules one by one). */
+export function commandsOf(): readonly Command[] {
+  return COMMANDS;
+}

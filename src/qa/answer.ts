@@ -51,6 +51,8 @@ export interface Answerer {
   answer(input: AnswerInput): AnswerTrace;
   /** The same without the memo of recent answers (for measuring the matcher itself). */
   answerFresh(input: AnswerInput): AnswerTrace;
+  /** Known questions for what a user is typing (autocomplete), best first, in their language. */
+  suggest(partial: string, lang: Lang, limit: number): string[];
 }
 
 export function createAnswerer(content: Content, convert: ScriptConverter, composer: ReplyComposer): Answerer {
@@ -143,6 +145,23 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       return trace;
     },
     answerFresh: (input) => answerUncached(input),
+    suggest(partial, lang, limit) {
+      const askable = (e: Entry) => e.kind === 'fact' || e.kind === 'recommendation';
+      const folded = fold(partial);
+      const ranked = folded ? index.search(extractFeatures(folded), askable).map((m) => m.entry) : entries.filter(askable);
+      // Questions containing what was typed come first, then the closest matches.
+      const byText = folded ? entries.filter((e) => askable(e) && e.questions[lang].some((q) => fold(q).includes(folded))) : [];
+      const seen = new Set<string>();
+      const out: string[] = [];
+      for (const entry of [...byText, ...ranked]) {
+        if (seen.has(entry.id)) continue;
+        seen.add(entry.id);
+        const question = (folded && entry.questions[lang].find((q) => fold(q).includes(folded))) || entry.questions[lang][0];
+        if (question) out.push(question);
+        if (out.length >= limit) break;
+      }
+      return out;
+    },
   };
 
   function answerUncached({ text, lang, previousEntryId }: AnswerInput): AnswerTrace {

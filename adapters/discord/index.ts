@@ -1,0 +1,34 @@
+import type { App } from '../../src/bootstrap.ts';
+import { BotError } from '../../src/errors.ts';
+import type { RunningTransport } from '../telegram/transport.ts';
+import { createDiscordClient } from './client.ts';
+
+/** Logs in to the Discord gateway (address from GET /gateway/bot under DISCORD_API_BASE). */
+export async function startDiscord(app: App): Promise<RunningTransport> {
+  const token = app.config.discordToken;
+  if (!token) throw new Error('startDiscord needs DISCORD_TOKEN');
+  const logger = app.logger.child({ adapter: 'discord' });
+  const client = createDiscordClient({ token, config: app.config.discord, core: app.core, logger });
+  try {
+    await client.login(token);
+  } catch (error) {
+    await client.destroy();
+    // Our own words: never echo the token back.
+    const name = (error as { code?: string }).code ?? (error as Error).name;
+    if (name === 'TokenInvalid' || /401|invalid token/i.test(String((error as Error).message))) {
+      throw new BotError('DISCORD_UNAUTHORIZED', 'Discord rejects DISCORD_TOKEN (invalid token)');
+    }
+    throw new BotError('DISCORD_UNREACHABLE', `cannot connect to Discord at ${app.config.discord.apiBase}`);
+  }
+  let resolveDone: (v: 'stopped') => void = () => undefined;
+  const done = new Promise<'stopped'>((r) => {
+    resolveDone = r;
+  });
+  return {
+    done,
+    stop: async () => {
+      await client.destroy();
+      resolveDone('stopped');
+    },
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * `npm run discord:register`: one bulk overwrite of the slash commands — to DISCORD_GUILD_ID
+ * when set (instant, for development), else globally. Running it again changes nothing.
+ */
+import { REST, Routes } from 'discord.js';
+import { commandsOf } from '../../src/commands/index.ts';
+import { loadConfig } from '../../src/config.ts';
+import { loadContent } from '../../src/content/load.ts';
+import { BotError, describeStartupError } from '../../src/errors.ts';
+import { ReplyComposer } from '../../src/qa/compose.ts';
+import { createScriptConverter } from '../../src/text/convert.ts';
+import { slashCommands } from './commands.ts';
+
+export async function registerDiscordCommands(): Promise<{ scope: string; count: number }> {
+  const config = loadConfig();
+  const token = config.discordToken;
+  if (!token) throw new BotError('CONFIG_INVALID', 'DISCORD_TOKEN: required to register commands');
+  const content = await loadContent(config.contentDir, config.articleId);
+  const composer = new ReplyComposer(content, createScriptConverter());
+  const body = slashCommands(commandsOf(), composer);
+  const rest = new REST({ api: config.discord.apiBase }).setToken(token);
+  const applicationId = config.discord.applicationId ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
+  const { guildId } = config.discord;
+  const route = guildId ? Routes.applicationGuildCommands(applicationId, guildId) : Routes.applicationCommands(applicationId);
+  const result = (await rest.put(route, { body })) as unknown[];
+  return { scope: guildId ? `server ${guildId}` : 'global', count: result.length };
+}
+
+const isMain = process.argv[1]?.endsWith('register.ts') || process.argv[1]?.endsWith('register.js');
+if (isMain) {
+  registerDiscordCommands().then(
+    ({ scope, count }) => process.stdout.write(`discord: ${count} commands registered (${scope})\n`),
+    (error: unknown) => {
+      process.stderr.write(`${describeStartupError(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,46 @@
+import type { ChatEvent } from '../../src/core/types.ts';
+import { type ButtonAction, decodeAction } from '../shared/button-data.ts';
+
+/** The parts of a discord.js interaction the core needs; kept plain so it can be tested as data. */
+export interface InteractionFacts {
+  channelId: string | null;
+  userId: string;
+  guildId: string | null;
+  locale: string;
+}
+
+export function baseEvent(facts: InteractionFacts): Omit<ChatEvent, 'text'> {
+  return {
+    platform: 'discord',
+    // DMs have a channel too; a server's channel is the chat.
+    chatId: facts.channelId ?? `dm:${facts.userId}`,
+    userId: facts.userId,
+    chatType: facts.guildId ? 'group' : 'private',
+    locale: facts.locale,
+  };
+}
+
+/** A slash command as a core event; /ask's question (or another command's argument) is the text. */
+export function commandToEvent(facts: InteractionFacts, command: string, argument: string | number | null): ChatEvent {
+  const text = argument === null ? '' : String(argument);
+  return command === 'ask' ? { ...baseEvent(facts), text } : { ...baseEvent(facts), text, command };
+}
+
+/** A button press as a core event, or undefined for a forged or stale custom id. */
+export function buttonToEvent(facts: InteractionFacts, customId: string): ChatEvent | undefined {
+  const action: ButtonAction | undefined = decodeAction(customId);
+  if (!action) return undefined;
+  const base = { ...baseEvent(facts), text: '' };
+  switch (action.type) {
+    case 'entry':
+      return { ...base, entryId: action.id };
+    case 'block':
+      return { ...base, blockId: action.id };
+    case 'translate':
+      return { ...base, entryId: action.id, langHint: action.lang, locale: undefined };
+    case 'lang':
+      return { ...base, command: 'lang', text: action.lang };
+    case 'command':
+      return { ...base, command: action.command, text: action.arg ?? '' };
+  }
+}
