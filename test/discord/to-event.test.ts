@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { buttonToEvent, commandToEvent } from '../../adapters/discord/to-event.ts';
+import { createTestCore } from '../helpers/core.ts';
+
+const GUILD = { channelId: '1100000000000000001', userId: '1200000000000000002', guildId: '1300000000000000003', locale: 'zh-TW' };
+const DM = { channelId: '1400000000000000004', userId: '1200000000000000002', guildId: null, locale: 'en-US' };
+
+describe('Discord interactions as core events', () => {
+  it('/ask is a question; other commands keep their name and argument', () => {
+    expect(commandToEvent(GUILD, 'ask', '抓了多少人?')).toEqual({
+      platform: 'discord',
+      chatId: GUILD.channelId,
+      userId: GUILD.userId,
+      chatType: 'group',
+      locale: 'zh-TW',
+      text: '抓了多少人?',
+    });
+    expect(commandToEvent(DM, 'advice', 3)).toMatchObject({ chatType: 'private', command: 'advice', text: '3', locale: 'en-US' });
+    expect(commandToEvent(DM, 'summary', null)).toMatchObject({ command: 'summary', text: '' });
+  });
+
+  it('buttons map to follow-ups, and forged ids to nothing', () => {
+    expect(buttonToEvent(GUILD, 'b:p3')).toMatchObject({ blockId: 'p3' });
+    expect(buttonToEvent(GUILD, 't:zh-Hans:rec.2')).toMatchObject({ entryId: 'rec.2', langHint: 'zh-Hans', locale: undefined });
+    expect(buttonToEvent(GUILD, 'c:advice')).toMatchObject({ command: 'advice' });
+    expect(buttonToEvent(GUILD, 'evil:<script>')).toBeUndefined();
+  });
+});
+
+describe('autocomplete suggestions', () => {
+  it("offer known questions in the user's language, at most 25, matching what is typed", async () => {
+    const { core } = await createTestCore();
+    const empty = core.answerer.suggest('', 'zh-Hant', 25);
+    expect(empty).toHaveLength(25);
+    const typed = core.answerer.suggest('抓了', 'zh-Hans', 25);
+    expect(typed[0]).toContain('抓');
+    expect(typed.every((q) => Array.from(q).length <= 100)).toBe(true);
+    expect(core.answerer.suggest('telecom operators', 'en', 5)[0]).toMatch(/operator/i);
+  });
+});
