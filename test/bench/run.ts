@@ -8,18 +8,21 @@ const { benchCore } = await import('./core.ts');
 const { benchBotProcess } = await import('./bot-process.ts');
 const { benchLlm } = await import('./llm.ts');
 const { benchTelegram } = await import('./telegram.ts');
+const { benchDiscord } = await import('./discord.ts');
 const { loadEvalItems } = await import('../eval/evaluate.ts');
 const core = await benchCore();
 const rss = process.memoryUsage().rss;
 const bot = await benchBotProcess(loadEvalItems().map((i) => i.text));
 const llm = await benchLlm();
 const telegram = await benchTelegram();
+const discord = await benchDiscord();
 const result = {
   date: new Date().toISOString(),
   node: process.version,
   core,
   llm,
   telegram,
+  discord,
   memory: {
     bot_process: bot,
     bench_process: { rss_mb: Math.round(rss / 1e6), before_load_mb: Math.round(rssAtStart / 1e6) },
@@ -31,6 +34,7 @@ const result = {
     'llm.overhead_without_model.prompt_plus_verification.p99_ms <= 5': llm.overhead_without_model.prompt_plus_verification.p99_ms <= 5,
     'telegram.ratio >= 0.75 (bot vs bare echo bot)': telegram.ratio >= 0.75,
     'telegram.bot_process.peak_rss_mb <= 150': telegram.bot_process.peak_rss_mb <= 150,
+    'discord.ack_p99_ms <= 50': discord.ack_p99_ms <= 50,
     'llm.cached_repeat.p99_ms <= 2 with no call': llm.cached_repeat.p99_ms <= 2 && llm.cached_repeat.calls_made === 0,
   },
 };

@@ -159,6 +159,30 @@ describe('other interactions', () => {
   });
 });
 
+describe('failures', () => {
+  it('an interaction that expired before the reply is logged, not fatal, and the next one is answered', async () => {
+    const { logs } = await connect();
+    const late = fake.dispatchInteraction(chatInputCommand('ask', { question: 'How many people were arrested?' }), { ackDeadlineMs: 0 });
+    await fake.waitFor(() => late.rejected.length > 0 || undefined, 5000, 'refused late callback');
+    const next = fake.dispatchInteraction(chatInputCommand('ask', { question: 'How many people were arrested?' }));
+    expect((await fake.waitForCallback(next.id)).type).toBe(4);
+    for (let waited = 0; !logs().includes('expired or already acknowledged') && waited < 2000; waited += 50)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(logs()).toContain('expired or already acknowledged');
+  });
+
+  it('a failing reply is logged and the user gets a short ephemeral apology', async () => {
+    const { logs } = await connect();
+    // discord.js retries a 5xx three times; the fourth failure reaches the catch-all.
+    fake.failNext('POST', /\/interactions\/\d+\/[^/]+\/callback$/, { status: 500, body: { message: 'Internal Server Error', code: 0 } }, 4);
+    const record = fake.dispatchInteraction(chatInputCommand('ask', { question: 'How many people were arrested?' }));
+    const callback = await fake.waitForCallback(record.id, 10_000);
+    expect((callback.data as CallbackData).flags ?? 0).toBe(64);
+    expect((callback.data as CallbackData).content).toContain('Sorry');
+    expect(logs()).toContain('discord: interaction failed');
+  });
+});
+
 describe('registration and start-up', () => {
   const run = (args: string[], env: Record<string, string>) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
