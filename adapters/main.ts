@@ -6,8 +6,6 @@ import { createApp } from '../src/bootstrap.ts';
 import { runConsoleChat } from '../src/cli/chat.ts';
 import { loadConfig } from '../src/config.ts';
 import { describeStartupError } from '../src/errors.ts';
-import { startDiscord } from './discord/index.ts';
-import { startTelegram } from './telegram/index.ts';
 import type { RunningTransport } from './telegram/transport.ts';
 
 const CONNECT_HINT =
@@ -23,8 +21,9 @@ async function main(): Promise<void> {
   }
 
   const running: RunningTransport[] = [];
-  if (config.telegramToken) running.push(await startTelegram(app));
-  if (config.discordToken) running.push(await startDiscord(app));
+  // Each platform's library loads only when that platform is configured (memory, start-up).
+  if (config.telegramToken) running.push(await (await import('./telegram/index.ts')).startTelegram(app));
+  if (config.discordToken) running.push(await (await import('./discord/index.ts')).startDiscord(app));
 
   let stopping = false;
   const stop = async (signal: string) => {
