@@ -1,6 +1,5 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type KeyvSqlite from '@keyv/sqlite';
 import Keyv from 'keyv';
 import { StoreError } from '../errors.ts';
 
@@ -103,63 +102,36 @@ export async function openStore(url: string, options: { connectTimeoutMs?: numbe
 const CLAIM_SQL =
   'INSERT INTO claims(key, expires) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET expires = excluded.expires WHERE claims.expires <= ? RETURNING key';
 
-interface ClaimsDatabase {
-  /** Runs the prepared claim statement; resolves with the rows RETURNING gave. */
-  claim(params: unknown[]): Promise<unknown[]>;
-  close(): Promise<void>;
-}
-
-/** A connection of our own for claims (and the file's journal mode): keyv has no atomic insert. */
-async function openClaimsDatabase(path: string): Promise<ClaimsDatabase> {
-  const { default: sqlite3 } = await import('sqlite3');
-  const db = await new Promise<InstanceType<typeof sqlite3.Database>>((resolve, reject) => {
-    const opened = new sqlite3.Database(path, (error) => (error ? reject(error) : resolve(opened)));
-  }).catch((error: Error) => {
-    throw new StoreError(`cannot open the SQLite file ${path}: ${error.message}`, { cause: error });
-  });
-  const all = (sql: string, params: unknown[] = []) =>
-    new Promise<unknown[]>((resolve, reject) => db.all(sql, params, (error, rows) => (error ? reject(error) : resolve(rows))));
-  db.configure('busyTimeout', 5000);
-  try {
-    // WAL lets readers and the writer proceed together; it is a property of the file.
-    if (path !== ':memory:') await all('PRAGMA journal_mode = WAL');
-    await all('CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, expires INTEGER NOT NULL)');
-  } catch (error) {
-    db.close();
-    throw new StoreError(`cannot write the SQLite file ${path}: ${(error as Error).message}`, { cause: error });
-  }
-  // Prepared once: preparing a statement per call costs more than running it.
-  const statement = db.prepare(CLAIM_SQL);
-  return {
-    claim: (params) => new Promise((resolve, reject) => statement.all(params, (error, rows) => (error ? reject(error) : resolve(rows)))),
-    close: () => new Promise((resolve, reject) => statement.finalize(() => db.close((error) => (error ? reject(error) : resolve())))),
-  };
-}
-
 async function openSqlite(path: string): Promise<Store> {
-  const { default: KeyvSqliteAdapter } = await import('@keyv/sqlite');
+  const [{ default: Database }, { BetterSqliteAdapter }] = await Promise.all([import('better-sqlite3'), import('./sqlite-adapter.ts')]);
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   } catch (error) {
     throw new StoreError(`cannot create the folder for ${path}: ${(error as Error).message}`, { cause: error });
   }
-  // One adapter per namespace: keyv's iterator/clear go wrong when namespaces share one.
-  const adapters: KeyvSqlite[] = [];
-  const open = <T>(name: string): Keyv<T> => {
-    const adapter = new KeyvSqliteAdapter({ uri: `sqlite://${path}`, table: 'kv', busyTimeout: 5000 });
-    adapters.push(adapter);
-    return new Keyv<T>({ store: adapter, namespace: name, throwOnErrors: true });
-  };
+  let db: InstanceType<typeof Database>;
+  let claim: (key: string, expires: number, now: number) => boolean;
+  try {
+    db = new Database(path, { timeout: 5000 });
+    // WAL lets readers and the writer proceed together; NORMAL sync is safe with WAL.
+    if (path !== ':memory:') db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec('CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, expires INTEGER NOT NULL)');
+    const statement = db.prepare<[string, number, number], { key: string }>(CLAIM_SQL);
+    claim = (key, expires, now) => statement.get(key, expires, now) !== undefined;
+  } catch (error) {
+    throw new StoreError(`cannot open the SQLite file ${path}: ${(error as Error).message}`, { cause: error });
+  }
   const cache = new Map<string, KeyValue<unknown>>();
   const namespace = <T>(name: string): KeyValue<T> => {
     let kv = cache.get(name);
     if (!kv) {
-      kv = wrap(open<unknown>(name), `${name} (${path})`);
+      // One adapter per namespace: keyv's iterator/clear go wrong when namespaces share one.
+      kv = wrap(new Keyv<unknown>({ store: new BetterSqliteAdapter(db), namespace: name, throwOnErrors: true }), `${name} (${path})`);
       cache.set(name, kv);
     }
     return kv as KeyValue<T>;
   };
-  const claimsDb = await openClaimsDatabase(path);
   return {
     backend: 'sqlite',
     location: path,
@@ -168,8 +140,7 @@ async function openSqlite(path: string): Promise<Store> {
       claim: async (key, ttlMs) => {
         const now = Date.now();
         try {
-          const rows = await claimsDb.claim([`${name}:${key}`, now + ttlMs, now]);
-          return rows.length > 0;
+          return claim(`${name}:${key}`, now + ttlMs, now);
         } catch (error) {
           throw new StoreError(`store claims ${name} (${path}): ${(error as Error).message}`, { cause: error });
         }
@@ -181,14 +152,14 @@ async function openSqlite(path: string): Promise<Store> {
         await probe.set('ping', Date.now());
         await probe.get('ping');
       } catch (error) {
-        throw new StoreError(
-          `cannot write the SQLite file ${path}: ${(error as StoreError).cause instanceof Error ? ((error as StoreError).cause as Error).message : (error as Error).message}`,
-          { cause: error },
-        );
+        const cause = (error as StoreError).cause;
+        throw new StoreError(`cannot write the SQLite file ${path}: ${cause instanceof Error ? cause.message : (error as Error).message}`, {
+          cause: error,
+        });
       }
     },
     async close() {
-      await Promise.all([...adapters.map((a) => a.disconnect().catch(() => undefined)), claimsDb.close().catch(() => undefined)]);
+      if (db.open) db.close();
     },
   };
 }
