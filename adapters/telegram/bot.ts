@@ -11,7 +11,7 @@ import { LANGS, type Lang } from '../../src/text/script.ts';
 import { decodeAction } from '../shared/button-data.ts';
 import { pacing } from './pacer.ts';
 import { createTelegramSender } from './send.ts';
-import { chatTypeOf, messageToEvent } from './to-event.ts';
+import { chatTypeOf, mentionPattern, messageToEvent } from './to-event.ts';
 import { boundedAutoRetry, plainTextFallback } from './transformers.ts';
 
 export interface TelegramBotDeps {
@@ -107,8 +107,10 @@ export function createTelegramBot({ token, config, core, store, logger }: Telegr
     }
   });
 
+  let mention: RegExp | undefined;
   handlers.on('message', async (ctx) => {
-    const event = messageToEvent(ctx.message, ctx.from, { id: ctx.me.id, username: ctx.me.username });
+    mention ??= mentionPattern(ctx.me.username);
+    const event = messageToEvent(ctx.message, ctx.from, { id: ctx.me.id, username: ctx.me.username }, mention);
     if (!event) return;
     // Stickers, photos and voice notes carry no question: only worth a reply when addressed privately.
     if (!ctx.message.text && !ctx.message.caption && event.chatType !== 'private') return;

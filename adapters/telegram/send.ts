@@ -23,9 +23,15 @@ export function createTelegramSender(
   blocked: KeyValue<number>,
   logger: Logger,
 ): TelegramSender {
+  // Replies are immutable and the core reuses them for repeated questions: render each once.
+  const rendered = new WeakMap<Reply, ReturnType<typeof renderTelegram>>();
   return {
     async send(chatId, reply, options = {}) {
-      const messages = renderTelegram(reply, langLabels);
+      let messages = rendered.get(reply);
+      if (!messages) {
+        messages = renderTelegram(reply, langLabels);
+        rendered.set(reply, messages);
+      }
       try {
         for (const [i, m] of messages.entries()) {
           await api.sendMessage(chatId, m.html, {

@@ -9,6 +9,11 @@ export interface BotIdentity {
   username: string;
 }
 
+/** "@BotName" anywhere in a message, to strip it from the question; build once per bot. */
+export function mentionPattern(username: string): RegExp {
+  return new RegExp(`@${username.replace(/[^\w]/g, '')}\\b`, 'gi');
+}
+
 export function chatTypeOf(type: string): ChatType {
   return type === 'private' ? 'private' : type === 'channel' ? 'channel' : 'group';
 }
@@ -17,7 +22,12 @@ export function chatTypeOf(type: string): ChatType {
  * A Telegram message as a core event, or undefined when the bot should stay quiet: in groups
  * only commands, mentions of the bot and replies to the bot are for it.
  */
-export function messageToEvent(message: Message, from: User | undefined, me: BotIdentity): ChatEvent | undefined {
+export function messageToEvent(
+  message: Message,
+  from: User | undefined,
+  me: BotIdentity,
+  mention = mentionPattern(me.username),
+): ChatEvent | undefined {
   const text = message.text ?? message.caption ?? '';
   const entities = message.entities ?? message.caption_entities ?? [];
   const chatType = chatTypeOf(message.chat.type);
@@ -46,6 +56,6 @@ export function messageToEvent(message: Message, from: User | undefined, me: Bot
   );
   const repliesToMe = message.reply_to_message?.from?.id === me.id;
   if (chatType !== 'private' && !mentionsMe && !repliesToMe) return undefined;
-  const withoutMention = text.replace(new RegExp(`@${me.username}\\b`, 'gi'), ' ').trim();
+  const withoutMention = text.replace(mention, ' ').trim();
   return { ...base, text: withoutMention };
 }

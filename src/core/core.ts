@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { COMMANDS, type Command } from '../commands/index.ts';
 import type { LlmConfig } from '../config.ts';
 import type { Content } from '../content/load.ts';
@@ -10,7 +11,7 @@ import { ReplyComposer } from '../qa/compose.ts';
 import type { KeyValue, Store } from '../store/store.ts';
 import type { ScriptConverter } from '../text/convert.ts';
 import { cleanText } from '../text/normalize.ts';
-import type { Lang } from '../text/script.ts';
+import { detectScript, type Lang, type ScriptReport } from '../text/script.ts';
 import { chooseLang } from './language.ts';
 import type { Clock } from './ports.ts';
 import type { ChatEvent, Reply } from './types.ts';
@@ -66,6 +67,16 @@ export function createCore(deps: CoreDeps): Core {
     ? createLlmService({ ...deps.llm, content, convert, composer, store, clock, logger: logger.child({ component: 'llm' }) })
     : undefined;
   const chats: KeyValue<ChatState> = store.namespace('chats');
+  // Script detection converts the whole text twice; popular questions repeat.
+  const detections = new LRUCache<string, ScriptReport>({ max: 2000 });
+  const detect = (text: string): ScriptReport => {
+    let report = detections.get(text);
+    if (!report) {
+      report = detectScript(text, convert);
+      detections.set(text, report);
+    }
+    return report;
+  };
   const pendingWrites = new Map<string, Promise<unknown>>();
   const commands = new Map(COMMANDS.map((c) => [c.name, c]));
 
@@ -104,10 +115,7 @@ export function createCore(deps: CoreDeps): Core {
     const chars = Array.from(cleaned);
     const truncated = chars.length > MAX_QUESTION_CHARS;
     const text = truncated ? chars.slice(0, MAX_QUESTION_CHARS).join('') : cleaned;
-    const lang = chooseLang(
-      { text, override: langOverride, hint: event.langHint, locale: event.locale, previous: previous?.lang },
-      convert,
-    );
+    const lang = chooseLang({ text, override: langOverride, hint: event.langHint, locale: event.locale, previous: previous?.lang }, detect);
 
     let reply: Reply;
     const command = event.command ? commands.get(event.command) : undefined;

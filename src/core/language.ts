@@ -1,5 +1,5 @@
 import type { ScriptConverter } from '../text/convert.ts';
-import { detectScript, type Lang } from '../text/script.ts';
+import { detectScript, type Lang, type ScriptReport } from '../text/script.ts';
 
 /** Maps a platform locale (Telegram language_code, Discord locale) to a reply language. */
 export function langFromLocale(locale: string | undefined): Lang | undefined {
@@ -31,9 +31,12 @@ export interface LangInputs {
 }
 
 /** Override, then the question's own script, then the hints, then the chat's last language, then the article's. */
-export function chooseLang(inputs: LangInputs, convert: ScriptConverter): Lang {
+/** Script detection; the core passes a memoised one (it converts the whole text twice). */
+export type Detect = (text: string) => ScriptReport;
+
+export function chooseLang(inputs: LangInputs, convert: ScriptConverter | Detect): Lang {
   if (inputs.override) return inputs.override;
-  const detected = detectScript(inputs.text, convert);
+  const detected = typeof convert === 'function' ? convert(inputs.text) : detectScript(inputs.text, convert);
   if (detected.lang) return detected.lang;
   if (detected.script === 'hant' || detected.script === 'hans' || detected.script === 'mixed') {
     // Chinese whose characters are shared by both scripts (柬埔寨): keep a Chinese hint, else Traditional.

@@ -84,6 +84,8 @@ function wrap<T>(keyv: Keyv<T>, label: string): KeyValue<T> {
 }
 
 const PROBE_NAMESPACE = 'health';
+/** Values here are plain JSON: keyv's default serializer (Buffer-aware) costs more per call. */
+const PLAIN_JSON = { serialize: JSON.stringify, deserialize: JSON.parse } as const;
 
 export async function openStore(url: string, options: { connectTimeoutMs?: number } = {}): Promise<Store> {
   const target = parseStoreUrl(url);
@@ -127,7 +129,10 @@ async function openSqlite(path: string): Promise<Store> {
     let kv = cache.get(name);
     if (!kv) {
       // One adapter per namespace: keyv's iterator/clear go wrong when namespaces share one.
-      kv = wrap(new Keyv<unknown>({ store: new BetterSqliteAdapter(db), namespace: name, throwOnErrors: true }), `${name} (${path})`);
+      kv = wrap(
+        new Keyv<unknown>({ store: new BetterSqliteAdapter(db), namespace: name, throwOnErrors: true, ...PLAIN_JSON }),
+        `${name} (${path})`,
+      );
       cache.set(name, kv);
     }
     return kv as KeyValue<T>;
@@ -193,7 +198,7 @@ async function openRedis(target: { url: string; location: string }, connectTimeo
     if (!kv) {
       const adapter = new KeyvRedis<unknown>(client as never, { namespace: name, throwOnConnectError: true, throwOnErrors: true });
       kv = wrap(
-        new Keyv<unknown>({ store: adapter, namespace: name, useKeyPrefix: false, throwOnErrors: true }),
+        new Keyv<unknown>({ store: adapter, namespace: name, useKeyPrefix: false, throwOnErrors: true, ...PLAIN_JSON }),
         `${name} (redis ${target.location})`,
       );
       cache.set(name, kv);
