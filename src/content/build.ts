@@ -6,6 +6,7 @@ import { type ArticleFile, articleFileSchema } from './schema.ts';
 export const ARTICLE_FILE = 'article.json';
 export const SOURCE_FILE = 'source.txt';
 export const KNOWLEDGE_FILE = 'knowledge.yaml';
+export const TIPS_FILE = 'tips.yaml';
 
 /** What `content build` writes for one article folder: the cleaned blocks as stable JSON. */
 export async function buildArticleFile(articleDir: string, id: string): Promise<ArticleFile> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { ContentError } from '../errors.ts';
 import type { ScriptConverter } from '../text/convert.ts';
 import { foldForQuote } from '../text/fold.ts';
-import { ARTICLE_FILE, buildArticleFile, KNOWLEDGE_FILE, SOURCE_FILE, serializeArticleFile } from './build.ts';
+import { ARTICLE_FILE, buildArticleFile, KNOWLEDGE_FILE, SOURCE_FILE, serializeArticleFile, TIPS_FILE } from './build.ts';
 import { sha256 } from './ingest.ts';
 import { articleDir, loadContent } from './load.ts';
 import type { Citation, KnowledgeFile, LocalizedText } from './schema.ts';
@@ -100,6 +100,17 @@ export async function checkArticle(contentDir: string, articleId: string, conver
   checkCitations(knowledge.summary.long.citations, 'summary.long');
   checkVoice(knowledge.summary.short.text, 'summary.short.text');
   checkVoice(knowledge.summary.long.text, 'summary.long.text');
+  content.tips.forEach((tip, i) => {
+    const field = `tips.${i} (${tip.id})`;
+    const before = problems.length;
+    checkCitations(tip.citations, field);
+    checkVoice(tip.text, `${field}.text`);
+    // Problems found for a tip belong to tips.yaml, not knowledge.yaml.
+    for (const p of problems.slice(before)) p.file = join(dir, TIPS_FILE);
+  });
+  if (new Set(content.tips.map((t) => t.id)).size !== content.tips.length) {
+    problems.push({ file: join(dir, TIPS_FILE), field: 'tips', message: 'duplicate tip id' });
+  }
   problems.push(
     ...checkEntries(knowledge, knowledgeFile, article.blocks.filter((b) => b.kind === 'recommendation').length, checkCitations, checkVoice),
   );

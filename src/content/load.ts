@@ -1,11 +1,12 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { load as parseYaml } from 'js-yaml';
 import type { z } from 'zod';
 import { ContentError } from '../errors.ts';
-import { ARTICLE_FILE, KNOWLEDGE_FILE } from './build.ts';
+import { ARTICLE_FILE, KNOWLEDGE_FILE, TIPS_FILE } from './build.ts';
 import { type LlmContent, llmFileSchema } from './llm-schema.ts';
-import { type ArticleFile, articleFileSchema, type KnowledgeFile, knowledgeFileSchema } from './schema.ts';
+import { type ArticleFile, articleFileSchema, type KnowledgeFile, knowledgeFileSchema, type Tip, tipsFileSchema } from './schema.ts';
 import { type UiStrings, uiFileSchema } from './ui-schema.ts';
 
 export const UI_FILE = 'ui.yaml';
@@ -16,6 +17,8 @@ export interface Content {
   knowledge: KnowledgeFile;
   ui: UiStrings;
   llm: LlmContent;
+  /** Scheduled reminders; an article without tips.yaml simply has none. */
+  tips: Tip[];
 }
 
 export function articleDir(contentDir: string, articleId: string): string {
@@ -61,18 +64,23 @@ export async function loadContent(contentDir: string, articleId: string): Promis
   if (!known.includes(articleId)) {
     throw new ContentError(dir, `unknown article "${articleId}" (available: ${known.join(', ') || 'none'})`);
   }
-  const [article, knowledge, ui, llm] = await Promise.all([
+  const tipsFile = join(dir, TIPS_FILE);
+  const [article, knowledge, ui, llm, tips] = await Promise.all([
     readValidated(join(dir, ARTICLE_FILE), articleFileSchema, 'json'),
     readValidated(join(dir, KNOWLEDGE_FILE), knowledgeFileSchema, 'yaml'),
     readValidated(join(contentDir, UI_FILE), uiFileSchema, 'yaml'),
     readValidated(join(contentDir, LLM_FILE), llmFileSchema, 'yaml'),
+    existsSync(tipsFile) ? readValidated(tipsFile, tipsFileSchema, 'yaml') : undefined,
   ]);
   if (knowledge.article !== article.id) {
     throw new ContentError(join(dir, KNOWLEDGE_FILE), `"${knowledge.article}" does not match the folder's article "${article.id}"`, {
       field: 'article',
     });
   }
-  return { article, knowledge, ui, llm };
+  if (tips && tips.article !== article.id) {
+    throw new ContentError(tipsFile, `"${tips.article}" does not match the folder's article "${article.id}"`, { field: 'article' });
+  }
+  return { article, knowledge, ui, llm, tips: tips?.tips ?? [] };
 }
 
 export async function listArticles(contentDir: string): Promise<string[]> {

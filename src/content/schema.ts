@@ -97,3 +97,19 @@ export const knowledgeFileSchema = z.strictObject({
   entries: z.array(entrySchema).min(1),
 });
 export type KnowledgeFile = z.infer<typeof knowledgeFileSchema>;
+
+/** content/articles/<id>/tips.yaml: the short anti-fraud reminders posted on a schedule. */
+export const tipSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/),
+  /** recommendation, fact (a key fact of the article) or lesson (a practical lesson drawn from it). */
+  kind: z.enum(['recommendation', 'fact', 'lesson']),
+  text: localizedText,
+  citations: z.array(citation).min(1),
+});
+export type Tip = z.infer<typeof tipSchema>;
+
+export const tipsFileSchema = z.strictObject({
+  article: z.string().regex(/^[a-z0-9-]+$/),
+  tips: z.array(tipSchema).min(4),
+});
+export type TipsFile = z.infer<typeof tipsFileSchema>;

@@ -177,3 +177,24 @@ describe('loading content', () => {
     await expect(loadContent(dir, ID)).rejects.toThrow(/ui\.yaml: greeting\.zh-Hant/);
   });
 });
+
+describe('tips', () => {
+  it('ship with the article: recommendations, facts and lessons, each cited', async () => {
+    const content = await loadContent('content', ID);
+    expect(content.tips.length).toBeGreaterThanOrEqual(12);
+    expect(new Set(content.tips.map((t) => t.kind))).toEqual(new Set(['recommendation', 'fact', 'lesson']));
+    for (const tip of content.tips) expect(tip.text.en).not.toMatch(/\d/);
+  });
+
+  it("content check names tips.yaml when a tip's quote is not verbatim", async () => {
+    const dir = contentCopy();
+    const file = join(dir, 'articles', ID, 'tips.yaml');
+    const yaml = readFileSync(file, 'utf8');
+    const quote = /quote: "?([^"\n]+)"?/.exec(yaml)?.[1] ?? '';
+    writeFileSync(file, yaml.replace(quote, `${quote}（編造）`));
+    const problems = await checkArticle(dir, ID, testConvert());
+    expect(problems.some((p) => p.file.endsWith('tips.yaml') && p.field.startsWith('tips.') && p.message.includes('not verbatim'))).toBe(
+      true,
+    );
+  });
+});
