@@ -19,9 +19,22 @@ export interface Claims {
   claim(key: string, ttlMs: number): Promise<boolean>;
 }
 
+/**
+ * Members ordered by a due time (reminder subscriptions by next slot), which keyv cannot
+ * query: a Redis sorted set, or an indexed SQLite table.
+ */
+export interface DueQueue {
+  put(member: string, dueAt: number): Promise<void>;
+  remove(member: string): Promise<void>;
+  /** Members due at or before `at`, earliest first. */
+  due(at: number, limit: number): Promise<{ member: string; dueAt: number }[]>;
+  all(): Promise<{ member: string; dueAt: number }[]>;
+}
+
 export interface Store {
   readonly backend: 'sqlite' | 'redis';
   claims(name: string): Claims;
+  dueQueue(name: string): DueQueue;
   /** Where the data lives, without credentials: a file path or host:port. */
   readonly location: string;
   namespace<T>(name: string): KeyValue<T>;
@@ -119,6 +132,9 @@ async function openSqlite(path: string): Promise<Store> {
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec('CREATE TABLE IF NOT EXISTS claims (key TEXT PRIMARY KEY, expires INTEGER NOT NULL)');
+    db.exec(
+      'CREATE TABLE IF NOT EXISTS due_queue (name TEXT NOT NULL, member TEXT NOT NULL, due_at INTEGER NOT NULL, PRIMARY KEY (name, member)); CREATE INDEX IF NOT EXISTS due_queue_by_time ON due_queue (name, due_at)',
+    );
     const statement = db.prepare<[string, number, number], { key: string }>(CLAIM_SQL);
     claim = (key, expires, now) => statement.get(key, expires, now) !== undefined;
   } catch (error) {
@@ -137,10 +153,35 @@ async function openSqlite(path: string): Promise<Store> {
     }
     return kv as KeyValue<T>;
   };
+  const queueSql = {
+    put: db.prepare<[string, string, number]>(
+      'INSERT INTO due_queue (name, member, due_at) VALUES (?, ?, ?) ON CONFLICT(name, member) DO UPDATE SET due_at = excluded.due_at',
+    ),
+    remove: db.prepare<[string, string]>('DELETE FROM due_queue WHERE name = ? AND member = ?'),
+    due: db.prepare<[string, number, number], { member: string; dueAt: number }>(
+      'SELECT member, due_at AS dueAt FROM due_queue WHERE name = ? AND due_at <= ? ORDER BY due_at LIMIT ?',
+    ),
+    all: db.prepare<[string], { member: string; dueAt: number }>(
+      'SELECT member, due_at AS dueAt FROM due_queue WHERE name = ? ORDER BY due_at',
+    ),
+  };
+  const sqliteOp = <T>(what: string, op: () => T): T => {
+    try {
+      return op();
+    } catch (error) {
+      throw new StoreError(`store ${what} (${path}): ${(error as Error).message}`, { cause: error });
+    }
+  };
   return {
     backend: 'sqlite',
     location: path,
     namespace,
+    dueQueue: (name) => ({
+      put: async (member, dueAt) => void sqliteOp(`queue ${name}`, () => queueSql.put.run(name, member, dueAt)),
+      remove: async (member) => void sqliteOp(`queue ${name}`, () => queueSql.remove.run(name, member)),
+      due: async (at, limit) => sqliteOp(`queue ${name}`, () => queueSql.due.all(name, at, limit)),
+      all: async () => sqliteOp(`queue ${name}`, () => queueSql.all.all(name)),
+    }),
     claims: (name) => ({
       claim: async (key, ttlMs) => {
         const now = Date.now();
@@ -205,10 +246,35 @@ async function openRedis(target: { url: string; location: string }, connectTimeo
     }
     return kv as KeyValue<T>;
   };
+  const redisOp = async <T>(what: string, op: () => Promise<T>): Promise<T> => {
+    try {
+      return await op();
+    } catch (error) {
+      throw new StoreError(`store ${what} (redis ${target.location}): ${(error as Error).message}`, { cause: error });
+    }
+  };
   return {
     backend: 'redis',
     location: target.location,
     namespace,
+    dueQueue: (name) => {
+      const key = `due:${name}`;
+      return {
+        put: (member, dueAt) => redisOp(`queue ${name}`, async () => void (await client.zAdd(key, { score: dueAt, value: member }))),
+        remove: (member) => redisOp(`queue ${name}`, async () => void (await client.zRem(key, member))),
+        due: (at, limit) =>
+          redisOp(`queue ${name}`, async () =>
+            (await client.zRangeWithScores(key, 0, at, { BY: 'SCORE', LIMIT: { offset: 0, count: limit } })).map((e) => ({
+              member: String(e.value),
+              dueAt: e.score,
+            })),
+          ),
+        all: () =>
+          redisOp(`queue ${name}`, async () =>
+            (await client.zRangeWithScores(key, 0, -1)).map((e) => ({ member: String(e.value), dueAt: e.score })),
+          ),
+      };
+    },
     claims: (name) => ({
       claim: async (key, ttlMs) => {
         try {

@@ -51,6 +51,24 @@ for (const backend of backends) {
       await store.close();
     });
 
+    it('due queue: members come out by due time, updates move them, removal drops them', async () => {
+      const store = await openStore(backend.url());
+      const queue = store.dueQueue(`q${Math.random().toString(36).slice(2)}`);
+      await queue.put('telegram:-1', 3000);
+      await queue.put('discord:2', 1000);
+      await queue.put('telegram:-3', 2000);
+      expect(await queue.due(2500, 10)).toEqual([
+        { member: 'discord:2', dueAt: 1000 },
+        { member: 'telegram:-3', dueAt: 2000 },
+      ]);
+      await queue.put('discord:2', 5000);
+      await queue.remove('telegram:-3');
+      expect((await queue.due(2500, 10)).map((e) => e.member)).toEqual([]);
+      expect((await queue.all()).map((e) => e.member)).toEqual(['telegram:-1', 'discord:2']);
+      expect(await queue.due(10_000, 1)).toHaveLength(1);
+      await store.close();
+    });
+
     it('reads after a restart what was written before it', async () => {
       const url = backend.url();
       const ns = `restart${Math.random().toString(36).slice(2)}`;
