@@ -6,24 +6,6 @@ import type { Lang } from '../../src/text/script.ts';
 /** Discord locales the commands are localized for, and the reply language of each. */
 export const DISCORD_LOCALES: Record<string, Lang> = { 'zh-TW': 'zh-Hant', 'zh-CN': 'zh-Hans', 'en-US': 'en', 'en-GB': 'en' };
 
-const NAME_KEY: Partial<Record<string, UiKey>> = {
-  ask: 'nameAsk',
-  summary: 'nameSummary',
-  advice: 'nameAdvice',
-  source: 'nameSource',
-  lang: 'nameLang',
-  help: 'nameHelp',
-};
-const DESCRIPTION_KEY: Partial<Record<string, UiKey>> = {
-  ask: 'cmdAsk',
-  summary: 'cmdSummary',
-  advice: 'cmdAdvice',
-  source: 'cmdSource',
-  lang: 'cmdLang',
-  help: 'cmdHelp',
-};
-const ARGUMENT_KEY: Partial<Record<string, UiKey>> = { question: 'argQuestion', number: 'argNumber', language: 'argLanguage' };
-
 const STRING = 3;
 const INTEGER = 4;
 /** Installed to servers; usable in servers and in DMs with the bot. */
@@ -58,13 +40,12 @@ function localized(composer: ReplyComposer, key: UiKey, transform: (s: string) =
  */
 export function slashCommands(commands: readonly Command[], composer: ReplyComposer): SlashCommandJson[] {
   return commands
-    .filter((c) => NAME_KEY[c.name] && DESCRIPTION_KEY[c.name])
+    .filter((c): c is Command & { nameKey: UiKey } => c.nameKey !== undefined)
     .map((c) => {
-      const nameKey = NAME_KEY[c.name] as UiKey;
-      const descriptionKey = DESCRIPTION_KEY[c.name] as UiKey;
+      const { nameKey, descriptionKey } = c;
       const options: Record<string, unknown>[] = [];
       const arg = c.argument;
-      const argKey = arg ? ARGUMENT_KEY[arg.name] : undefined;
+      const argKey = arg?.descriptionKey;
       if (arg && argKey) {
         const option: Record<string, unknown> = {
           type: arg.kind === 'integer' ? INTEGER : STRING,

@@ -152,21 +152,12 @@ export function createTelegramBot({ token, config, core, store, logger }: Telegr
 
 /** The commands as Telegram lists them, per language and scope. */
 export async function registerTelegramCommands(bot: Bot, core: Core): Promise<void> {
-  const descriptionKey = {
-    start: 'cmdStart',
-    ask: 'cmdAsk',
-    summary: 'cmdSummary',
-    advice: 'cmdAdvice',
-    source: 'cmdSource',
-    lang: 'cmdLang',
-    help: 'cmdHelp',
-  } as const;
   const list = (lang: Lang, forGroups: boolean) =>
     core.commands
       .filter((c) => !(forGroups && c.name === 'start'))
       .map((c) => ({
         command: c.name,
-        description: core.composer.ui(descriptionKey[c.name as keyof typeof descriptionKey] ?? 'cmdHelp', lang),
+        description: core.composer.ui(c.descriptionKey, lang),
       }));
   for (const scope of [{ type: 'all_private_chats' as const }, { type: 'all_group_chats' as const }]) {
     const groups = scope.type === 'all_group_chats';

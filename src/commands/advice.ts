@@ -2,7 +2,9 @@ import type { Command } from './command.ts';
 
 export const adviceCommand: Command = {
   name: 'advice',
-  argument: { name: 'number', kind: 'integer', required: false, min: 1, max: 4 },
+  nameKey: 'nameAdvice',
+  descriptionKey: 'cmdAdvice',
+  argument: { name: 'number', descriptionKey: 'argNumber', kind: 'integer', required: false, min: 1, max: 4 },
   run: ({ args, lang, composer }) => {
     const arg = args.trim();
     if (arg === '') return composer.adviceList(lang);

@@ -2,6 +2,8 @@ import type { Command } from './command.ts';
 
 export const askCommand: Command = {
   name: 'ask',
-  argument: { name: 'question', kind: 'text', required: true },
+  nameKey: 'nameAsk',
+  descriptionKey: 'cmdAsk',
+  argument: { name: 'question', descriptionKey: 'argQuestion', kind: 'text', required: true },
   run: ({ args, ask }) => ask(args),
 };

@@ -1,3 +1,4 @@
+import type { UiKey } from '../content/ui-schema.ts';
 import type { ChatEvent, Reply } from '../core/types.ts';
 import type { ReplyComposer } from '../qa/compose.ts';
 import type { Lang } from '../text/script.ts';
@@ -17,9 +18,13 @@ export interface CommandContext {
 /** One command: its name and what it returns. Adapters register and render it. */
 export interface Command {
   name: string;
+  /** ui.yaml keys of the command's localized name (for platforms that show one) and description. */
+  nameKey?: UiKey;
+  descriptionKey: UiKey;
   /** The argument, if any, as adapters should offer it. */
   argument?: {
     name: string;
+    descriptionKey?: UiKey;
     kind: 'text' | 'integer' | 'choice';
     required: boolean;
     choices?: readonly string[];

@@ -10,5 +10,14 @@ function introduction(composer: ReplyComposer, lang: Lang, lead: 'greeting' | 'h
   return { kind: 'clarify', lang, blocks, citations: [], suggestions: composer.defaultSuggestions(lang), source: 'offline' };
 }
 
-export const helpCommand: Command = { name: 'help', run: ({ lang, composer }) => introduction(composer, lang, 'help') };
-export const startCommand: Command = { name: 'start', run: ({ lang, composer }) => introduction(composer, lang, 'greeting') };
+export const helpCommand: Command = {
+  name: 'help',
+  nameKey: 'nameHelp',
+  descriptionKey: 'cmdHelp',
+  run: ({ lang, composer }) => introduction(composer, lang, 'help'),
+};
+export const startCommand: Command = {
+  name: 'start',
+  descriptionKey: 'cmdStart',
+  run: ({ lang, composer }) => introduction(composer, lang, 'greeting'),
+};

@@ -10,7 +10,15 @@ const OTHER_LANGS: Record<(typeof LANGS)[number], readonly (typeof LANGS)[number
 
 export const langCommand: Command = {
   name: 'lang',
-  argument: { name: 'language', kind: 'choice', required: false, choices: ['zh-Hant', 'zh-Hans', 'en', 'auto'] },
+  nameKey: 'nameLang',
+  descriptionKey: 'cmdLang',
+  argument: {
+    name: 'language',
+    descriptionKey: 'argLanguage',
+    kind: 'choice',
+    required: false,
+    choices: ['zh-Hant', 'zh-Hans', 'en', 'auto'],
+  },
   run: async ({ args, lang, composer, setLangOverride }) => {
     const choice = parseLangChoice(args);
     if (choice === undefined) {

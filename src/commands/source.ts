@@ -2,6 +2,8 @@ import type { Command } from './command.ts';
 
 export const sourceCommand: Command = {
   name: 'source',
+  nameKey: 'nameSource',
+  descriptionKey: 'cmdSource',
   run: ({ lang, composer }) => {
     const { knowledge } = composer.content;
     const title = composer.content.article.blocks[0];
