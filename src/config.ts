@@ -2,11 +2,14 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
 
-const optionalSecret = z
+/** A trimmed string, with empty meaning "not set" (as `FOO=` in a .env file). */
+const optionalText = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
+/** The same for tokens and keys (named apart so the schema reads as what it holds). */
+const optionalSecret = optionalText;
 
 const positiveInt = (fallback: number) =>
   z
@@ -59,15 +62,10 @@ const envSchema = z.object({
     .trim()
     .default('https://api.telegram.org')
     .refine((v) => /^https?:\/\/[^\s]+$/.test(v), 'an http(s) URL such as https://api.telegram.org'),
-  TELEGRAM_WEBHOOK_URL: z
-    .string()
-    .trim()
-    .transform((v) => (v === '' ? undefined : v))
-    .optional()
-    .refine(
-      (v) => v === undefined || /^https:\/\/[^\s]+$/.test(v) || /^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(v),
-      'a public https:// URL that reaches this process',
-    ),
+  TELEGRAM_WEBHOOK_URL: optionalText.refine(
+    (v) => v === undefined || /^https:\/\/[^\s]+$/.test(v) || /^http:\/\/(localhost|127\.0\.0\.1)[:/]/.test(v),
+    'a public https:// URL that reaches this process',
+  ),
   TELEGRAM_WEBHOOK_SECRET: optionalSecret.refine(
     (v) => v === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(v),
     '1-256 characters A-Z, a-z, 0-9, _ or -',
@@ -77,35 +75,22 @@ const envSchema = z.object({
   TELEGRAM_RATE_CHAT_PER_SECOND: positiveInt(1),
   PORT: positiveInt(8080).refine((v) => v <= 65535, 'a TCP port, 1-65535'),
   DISCORD_TOKEN: optionalSecret,
-  DISCORD_APPLICATION_ID: z
-    .string()
-    .trim()
-    .transform((v) => (v === '' ? undefined : v))
-    .optional()
-    .refine((v) => v === undefined || /^\d{17,20}$/.test(v), 'the application (client) id, a number of 17-20 digits'),
-  DISCORD_GUILD_ID: z
-    .string()
-    .trim()
-    .transform((v) => (v === '' ? undefined : v))
-    .optional()
-    .refine((v) => v === undefined || /^\d{17,20}$/.test(v), 'a server id, a number of 17-20 digits'),
+  DISCORD_APPLICATION_ID: optionalText.refine(
+    (v) => v === undefined || /^\d{17,20}$/.test(v),
+    'the application (client) id, a number of 17-20 digits',
+  ),
+  DISCORD_GUILD_ID: optionalText.refine((v) => v === undefined || /^\d{17,20}$/.test(v), 'a server id, a number of 17-20 digits'),
   DISCORD_API_BASE: z
     .string()
     .trim()
     .default('https://discord.com/api')
     .refine((v) => /^https?:\/\/[^\s]+$/.test(v), 'an http(s) URL such as https://discord.com/api'),
   OPENAI_API_KEY: optionalSecret,
-  OPENAI_BASE_URL: z
-    .string()
-    .trim()
-    .transform((v) => (v === '' ? undefined : v))
-    .optional()
-    .refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'an http(s) URL such as http://localhost:11434/v1'),
-  OPENAI_MODEL: z
-    .string()
-    .trim()
-    .transform((v) => (v === '' ? undefined : v))
-    .optional(),
+  OPENAI_BASE_URL: optionalText.refine(
+    (v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v),
+    'an http(s) URL such as http://localhost:11434/v1',
+  ),
+  OPENAI_MODEL: optionalText,
   LLM_TIMEOUT_MS: positiveInt(15_000),
   LLM_MAX_RETRIES: nonNegativeInt(2),
   LLM_RESPONSE_FORMAT: z.enum(['json_schema', 'json_object', 'text']).default('json_schema'),

@@ -2,26 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { slashCommands } from '../../adapters/discord/commands.ts';
 import { LIMITS, renderDiscord } from '../../adapters/discord/render.ts';
 import type { Reply } from '../../src/core/types.ts';
+import { LANG_LABELS, replyOf } from '../fixtures/replies.ts';
 import { createTestCore } from '../helpers/core.ts';
 
 const OPTIONS = {
   footer: '柬埔寨政府掃蕩電詐園區，大批人員神秘轉移，國際反詐合作再升級',
-  langLabels: { 'zh-Hant': '繁', 'zh-Hans': '简', en: 'EN' },
+  langLabels: LANG_LABELS,
 };
-const base = (blocks: Reply['blocks'], extra: Partial<Reply> = {}): Reply => ({
-  kind: 'answer',
-  lang: 'en',
-  blocks,
-  citations: [],
-  suggestions: [],
-  source: 'offline',
-  ...extra,
-});
 
 describe('renderDiscord (pure)', () => {
   it('puts the answer in the description, each quote in a field with its block id, and the article in the footer', () => {
     const [message] = renderDiscord(
-      base([
+      replyOf([
         { type: 'paragraph', text: 'According to the article, several hundred suspects were caught.' },
         { type: 'quote', text: '柬埔寨警方共抓獲犯罪嫌疑人數百名', blockId: 'p3', label: 'Original (Chinese)' },
       ]),
@@ -39,7 +31,7 @@ describe('renderDiscord (pure)', () => {
   });
 
   it('never lets a mention or Markdown through as written', () => {
-    const [message] = renderDiscord(base([{ type: 'paragraph', text: '@everyone **bold** <@&123> `code`' }]), OPTIONS);
+    const [message] = renderDiscord(replyOf([{ type: 'paragraph', text: '@everyone **bold** <@&123> `code`' }]), OPTIONS);
     const text = message?.embeds[0]?.description ?? '';
     expect(text).not.toContain('@everyone');
     expect(text).toContain('\\*\\*bold\\*\\*');
@@ -51,7 +43,7 @@ describe('renderDiscord (pure)', () => {
       { type: 'paragraph', text: 'x'.repeat(9000) },
       ...Array.from({ length: 30 }, (_, i) => ({ type: 'quote' as const, text: '國'.repeat(1500), blockId: `p${i}`, label: '原文' })),
     ];
-    const messages = renderDiscord(base(blocks), OPTIONS);
+    const messages = renderDiscord(replyOf(blocks), OPTIONS);
     expect(messages.length).toBeGreaterThan(1);
     for (const m of messages) {
       expect(m.embeds.length).toBeLessThanOrEqual(LIMITS.embeds);
@@ -79,7 +71,7 @@ describe('renderDiscord (pure)', () => {
 
   it('turns follow-ups into buttons (≤ 5 a row) and adds a row for the other languages', () => {
     const [message] = renderDiscord(
-      base([{ type: 'paragraph', text: 'x' }], {
+      replyOf([{ type: 'paragraph', text: 'x' }], {
         entryId: 'rec.1',
         suggestions: Array.from({ length: 7 }, (_, i) => ({
           label: `Recommendation ${i}`,

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import { loadContent } from '../../src/content/load.ts';
-import { type Core, createCore } from '../../src/core/core.ts';
+import { type Core, type CoreDeps, createCore } from '../../src/core/core.ts';
 import type { Clock } from '../../src/core/ports.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
@@ -45,7 +45,9 @@ export function capturedLogger(secrets: (string | undefined)[] = [], level = 'de
 }
 
 /** The real core on the shipped content, over an in-memory SQLite store and a manual clock. */
-export async function createTestCore(options: { storeUrl?: string; contextTtlMs?: number } = {}): Promise<TestCore> {
+export async function createTestCore(
+  options: { storeUrl?: string; contextTtlMs?: number; logger?: CoreDeps['logger']; llm?: CoreDeps['llm'] } = {},
+): Promise<TestCore> {
   const content = await loadContent('content', 'cambodia-scam-sweep');
   const store = await openStore(options.storeUrl ?? 'sqlite://:memory:');
   const clock = manualClock();
@@ -54,8 +56,9 @@ export async function createTestCore(options: { storeUrl?: string; contextTtlMs?
     convert: testConvert(),
     store,
     clock,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     config: { contextTtlMs: options.contextTtlMs ?? 30 * 60_000 },
+    llm: options.llm,
   });
   return { core, store, clock };
 }

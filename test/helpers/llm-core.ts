@@ -1,11 +1,8 @@
 import { parseConfig } from '../../src/config.ts';
-import { loadContent } from '../../src/content/load.ts';
-import { createCore } from '../../src/core/core.ts';
 import type { ChatEvent } from '../../src/core/types.ts';
 import { createChatCompletionClient } from '../../src/llm/client.ts';
-import { openStore } from '../../src/store/store.ts';
 import type { FakeChatCompletions } from '../fakes/chat-completions-server.ts';
-import { capturedLogger, manualClock, testConvert } from './core.ts';
+import { capturedLogger, createTestCore } from './core.ts';
 
 export const TEST_API_KEY = 'sk-test-9f8e7d6c5b4a3210-secret';
 
@@ -21,16 +18,9 @@ export async function createLlmCore(fake: FakeChatCompletions, env: Record<strin
   });
   if (!config.llm) throw new Error('LLM not configured');
   const { logger, logs } = capturedLogger([config.llm.apiKey]);
-  const content = await loadContent('content', 'cambodia-scam-sweep');
-  const store = await openStore('sqlite://:memory:');
-  const clock = manualClock();
-  const core = createCore({
-    content,
-    convert: testConvert(),
-    store,
-    clock,
+  const { core, store, clock } = await createTestCore({
+    contextTtlMs: 60_000,
     logger,
-    config: { contextTtlMs: 60_000 },
     llm: { config: config.llm, client: createChatCompletionClient(config.llm, logger) },
   });
   let n = 0;

@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAction, encodeAction } from '../../adapters/shared/button-data.ts';
 import { escapeHtml, htmlToPlain, renderTelegram } from '../../adapters/telegram/render.ts';
-import type { Reply } from '../../src/core/types.ts';
 import { parseTelegramHtml } from '../fakes/telegram-html.ts';
+import { LANG_LABELS, replyOf } from '../fixtures/replies.ts';
 
-const LABELS = { 'zh-Hant': '繁', 'zh-Hans': '简', en: 'EN' };
-const reply = (blocks: Reply['blocks'], extra: Partial<Reply> = {}): Reply => ({
-  kind: 'answer',
-  lang: 'en',
-  blocks,
-  citations: [],
-  suggestions: [],
-  source: 'offline',
-  ...extra,
-});
+const LABELS = LANG_LABELS;
 
 describe('renderTelegram (pure)', () => {
   it('renders each block kind as Telegram HTML', () => {
     const [message] = renderTelegram(
-      reply([
+      replyOf([
         { type: 'notice', text: 'Generated <auto>' },
         { type: 'heading', text: 'Advice & more' },
         { type: 'paragraph', text: 'According to the article, "several hundred".' },
@@ -41,7 +32,7 @@ describe('renderTelegram (pure)', () => {
 
   it('splits a 5,000-character answer at paragraph boundaries into valid messages under 4,096', () => {
     const paragraphs = Array.from({ length: 10 }, (_, i) => `${i}: ${'詐騙&<防範> '.repeat(60)}`);
-    const messages = renderTelegram(reply(paragraphs.map((text) => ({ type: 'paragraph' as const, text }))), LABELS);
+    const messages = renderTelegram(replyOf(paragraphs.map((text) => ({ type: 'paragraph' as const, text }))), LABELS);
     expect(messages.length).toBeGreaterThan(1);
     for (const m of messages) {
       expect(m.html.length).toBeLessThanOrEqual(4096);
@@ -52,7 +43,7 @@ describe('renderTelegram (pure)', () => {
   });
 
   it('splits a single oversized block too, keeping every piece valid', () => {
-    const messages = renderTelegram(reply([{ type: 'quote', text: '國'.repeat(9000), blockId: 'p1', label: '原文' }]), LABELS);
+    const messages = renderTelegram(replyOf([{ type: 'quote', text: '國'.repeat(9000), blockId: 'p1', label: '原文' }]), LABELS);
     expect(messages.length).toBe(3);
     for (const m of messages) {
       expect(m.html.length).toBeLessThanOrEqual(4096);
@@ -62,7 +53,7 @@ describe('renderTelegram (pure)', () => {
 
   it('puts buttons on the last message only, with a row to read the answer in the other languages', () => {
     const messages = renderTelegram(
-      reply([{ type: 'paragraph', text: 'x'.repeat(5000) }], {
+      replyOf([{ type: 'paragraph', text: 'x'.repeat(5000) }], {
         entryId: 'fact.arrests',
         suggestions: [
           { label: 'Source paragraph', action: { type: 'block', id: 'p3' } },
