@@ -9,6 +9,7 @@ import type { Logger } from '../../src/logger.ts';
 import type { KeyValue, Store } from '../../src/store/store.ts';
 import { LANGS, type Lang } from '../../src/text/script.ts';
 import { decodeAction } from '../shared/button-data.ts';
+import type { TelegramHttp } from './api-fetch.ts';
 import { pacing } from './pacer.ts';
 import { createTelegramSender } from './send.ts';
 import { chatTypeOf, mentionPattern, messageToEvent } from './to-event.ts';
@@ -20,19 +21,22 @@ export interface TelegramBotDeps {
   core: Core;
   store: Store;
   logger: Logger;
+  /** The HTTP client for Bot API calls (see api-fetch.ts); grammY's default when absent. */
+  http?: TelegramHttp;
 }
 
 /** Update ids already handled are remembered this long: Telegram re-delivers within minutes. */
 const SEEN_UPDATE_TTL_MS = 24 * 3_600_000;
 
 /** The grammY bot with every handler; transport (polling or webhook) is chosen by the caller. */
-export function createTelegramBot({ token, config, core, store, logger }: TelegramBotDeps): Bot {
-  const bot = new Bot(token, { client: { apiRoot: config.apiRoot } });
+export function createTelegramBot({ token, config, core, store, logger, http }: TelegramBotDeps): Bot {
+  const bot = new Bot(token, { client: { apiRoot: config.apiRoot, ...(http ? { fetch: http.fetch as never } : {}) } });
   bot.api.config.use(plainTextFallback(logger));
   bot.api.config.use(boundedAutoRetry());
   bot.api.config.use(pacing(config.rate));
 
-  const seen = store.claims('telegram-updates');
+  // Batched: a crash within the batch delay is the only way an update could be answered twice.
+  const seen = store.claims('telegram-updates', { durability: 'batched' });
   const blocked: KeyValue<number> = store.namespace('telegram-blocked');
   const ui = core.composer;
   const langLabels = Object.fromEntries(LANGS.map((l) => [l, ui.ui('langShort', l)])) as Record<Lang, string>;
@@ -67,7 +71,6 @@ export function createTelegramBot({ token, config, core, store, logger }: Telegr
   const answer = async (ctx: Context, event: ChatEvent, replyTo?: number) => {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return;
-    const log = logger.child({ update: ctx.update.update_id, chat: chatId });
     const reply = await core.handle(event, {
       onSlowWork: () =>
         ctx.api.sendChatAction(chatId, 'typing').then(
@@ -76,7 +79,11 @@ export function createTelegramBot({ token, config, core, store, logger }: Telegr
         ),
     });
     const outcome = await sender.send(chatId, reply, { replyTo: event.chatType === 'private' ? undefined : replyTo });
-    log.debug({ kind: reply.kind, source: reply.source, outcome }, 'telegram: answered');
+    // A child logger per update costs a redaction pass over its bindings: made only when it will write.
+    if (logger.isLevelEnabled('debug'))
+      logger
+        .child({ update: ctx.update.update_id, chat: chatId })
+        .debug({ kind: reply.kind, source: reply.source, outcome }, 'telegram: answered');
   };
 
   handlers.on('message:migrate_to_chat_id', async (ctx) => {

@@ -1,6 +1,7 @@
 import { GrammyError } from 'grammy';
 import type { App } from '../../src/bootstrap.ts';
 import { BotError } from '../../src/errors.ts';
+import { createTelegramHttp } from './api-fetch.ts';
 import { createTelegramBot, registerTelegramCommands } from './bot.ts';
 import { type RunningTransport, startPolling, startWebhook, webhookSecret } from './transport.ts';
 
@@ -9,11 +10,13 @@ export async function startTelegram(app: App): Promise<RunningTransport> {
   const token = app.config.telegramToken;
   if (!token) throw new Error('startTelegram needs TELEGRAM_BOT_TOKEN');
   const logger = app.logger.child({ adapter: 'telegram' });
-  const bot = createTelegramBot({ token, config: app.config.telegram, core: app.core, store: app.store, logger });
+  const http = createTelegramHttp();
+  const bot = createTelegramBot({ token, config: app.config.telegram, core: app.core, store: app.store, logger, http });
   try {
     await bot.init();
     await registerTelegramCommands(bot, app.core);
   } catch (error) {
+    await http.close();
     // Our own words: grammY's messages can carry the request URL, and with it the token.
     if (error instanceof GrammyError && error.error_code === 401)
       throw new BotError('TELEGRAM_UNAUTHORIZED', 'Telegram rejects TELEGRAM_BOT_TOKEN (401 Unauthorized)');
@@ -32,5 +35,6 @@ export async function startTelegram(app: App): Promise<RunningTransport> {
     transport = startPolling(bot, logger);
   }
   logger.info({ bot: `@${bot.botInfo.username}`, mode: webhookUrl ? 'webhook' : 'polling' }, 'telegram: ready');
-  return transport;
+  // Sockets are closed only after the transport has stopped (its last replies sent).
+  return { done: transport.done, stop: () => transport.stop().finally(() => http.close()) };
 }

@@ -13,9 +13,16 @@ export interface RunningTransport {
   stop(): Promise<void>;
 }
 
+const MAX_CONCURRENT_UPDATES = 64;
+
 /** Long polling with @grammyjs/runner: concurrent across chats, in order within one. */
 export function startPolling(bot: Bot, logger: Logger): RunningTransport {
-  const handle = run(bot, { runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
+  const handle = run(bot, {
+    runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
+    // Updates in progress at once (the runner's default is 500): bounds memory and open sockets
+    // in a burst; Telegram's own limits (~30 messages/s) make more pointless.
+    sink: { concurrency: MAX_CONCURRENT_UPDATES },
+  });
   const done = (handle.task() ?? Promise.resolve()).then(
     () => 'stopped' as const,
     (error: unknown) => {

@@ -8,7 +8,8 @@ import { createLlmService, type LlmService } from '../llm/service.ts';
 import type { Logger } from '../logger.ts';
 import { type Answerer, createAnswerer } from '../qa/answer.ts';
 import { ReplyComposer } from '../qa/compose.ts';
-import type { KeyValue, Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import { writeBehind } from '../store/write-behind.ts';
 import type { ScriptConverter } from '../text/convert.ts';
 import { cleanText } from '../text/normalize.ts';
 import { detectScript, type Lang, type ScriptReport } from '../text/script.ts';
@@ -47,6 +48,8 @@ interface ChatState {
 
 /** A chat record lives this long after its last message (the /lang choice with it). */
 const CHAT_STATE_TTL_MS = 180 * 24 * 3_600_000;
+/** How long a turn's context may wait to be stored with others' (lost only if the process dies). */
+const CHAT_WRITE_DELAY_MS = 200;
 
 export interface Core {
   handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply>;
@@ -66,7 +69,13 @@ export function createCore(deps: CoreDeps): Core {
   const llm = deps.llm
     ? createLlmService({ ...deps.llm, content, convert, composer, store, clock, logger: logger.child({ component: 'llm' }) })
     : undefined;
-  const chats: KeyValue<ChatState> = store.namespace('chats');
+  // Read and written on every message: kept in memory too where the store allows it (SQLite,
+  // one process), and written in batches (a turn's context may reach the store a moment late).
+  const chats = writeBehind(store.namespace<ChatState>('chats', { cacheEntries: 10_000 }), {
+    delayMs: CHAT_WRITE_DELAY_MS,
+    maxPending: 500,
+    onError: (error, keys) => logger.warn({ err: error, chats: keys.length }, 'chat context not saved'),
+  });
   // Script detection converts the whole text twice; popular questions repeat.
   const detections = new LRUCache<string, ScriptReport>({ max: 2000 });
   const detect = (text: string): ScriptReport => {
@@ -77,7 +86,6 @@ export function createCore(deps: CoreDeps): Core {
     }
     return report;
   };
-  const pendingWrites = new Map<string, Promise<unknown>>();
   const commands = new Map(COMMANDS.map((c) => [c.name, c]));
 
   /** A free question: the offline answer, replaced by a verified LLM answer when the policy asks for one. */
@@ -106,15 +114,14 @@ export function createCore(deps: CoreDeps): Core {
 
   async function handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply> {
     const key = `${event.platform}:${event.chatId}`;
-    // This chat's previous write must land before its state is read again.
-    await pendingWrites.get(key);
     const state = (await chats.get(key)) ?? {};
     const previous = state.last && clock.now() - state.last.at < config.contextTtlMs ? state.last : undefined;
     let langOverride = state.langOverride;
     const cleaned = cleanText(event.text);
-    const chars = Array.from(cleaned);
-    const truncated = chars.length > MAX_QUESTION_CHARS;
-    const text = truncated ? chars.slice(0, MAX_QUESTION_CHARS).join('') : cleaned;
+    // UTF-16 length bounds the code-point count from above: most texts need no splitting.
+    const chars = cleaned.length > MAX_QUESTION_CHARS ? Array.from(cleaned) : undefined;
+    const truncated = chars !== undefined && chars.length > MAX_QUESTION_CHARS;
+    const text = chars && truncated ? chars.slice(0, MAX_QUESTION_CHARS).join('') : cleaned;
     const lang = chooseLang({ text, override: langOverride, hint: event.langHint, locale: event.locale, previous: previous?.lang }, detect);
 
     let reply: Reply;
@@ -142,32 +149,22 @@ export function createCore(deps: CoreDeps): Core {
     if (truncated) reply = composer.notice(reply, composer.ui('inputTruncated', reply.lang, { limit: MAX_QUESTION_CHARS }));
     const last = { entryId: reply.entryId ?? previous?.entryId, lang: reply.lang, at: clock.now() };
     const write = chats.set(key, langOverride ? { langOverride, last } : { last }, CHAT_STATE_TTL_MS);
-    // A /lang choice is confirmed only once stored; the turn context is written while the
-    // adapter sends the reply (the next message of this chat waits for it, see above).
-    if (langOverride !== state.langOverride) {
-      await write;
-    } else {
-      const pending = write.catch((error: unknown) => logger.warn({ err: error, chat: key }, 'chat context not saved'));
-      pendingWrites.set(key, pending);
-      void pending.finally(() => {
-        if (pendingWrites.get(key) === pending) pendingWrites.delete(key);
-      });
-    }
+    // A /lang choice is confirmed only once stored; the turn context is stored with the next batch.
+    if (langOverride !== state.langOverride) await Promise.all([write, chats.flush()]);
     return reply;
   }
 
   async function migrateChat(platform: ChatEvent['platform'], fromChatId: string, toChatId: string): Promise<void> {
     const from = `${platform}:${fromChatId}`;
     const to = `${platform}:${toChatId}`;
-    await pendingWrites.get(from);
     const state = await chats.get(from);
-    if (state) await chats.set(to, state, CHAT_STATE_TTL_MS);
+    if (state) await Promise.all([chats.set(to, state, CHAT_STATE_TTL_MS), chats.flush()]);
     await chats.delete(from);
   }
 
-  /** Waits for chat-state writes still in flight (graceful shutdown). */
-  async function flush(): Promise<void> {
-    await Promise.all(pendingWrites.values());
+  /** Stores chat state still buffered (graceful shutdown). */
+  function flush(): Promise<void> {
+    return chats.flush();
   }
 
   return { handle, migrateChat, flush, commands: COMMANDS, composer, answerer, llm };

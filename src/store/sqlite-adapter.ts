@@ -15,6 +15,7 @@ export class BetterSqliteAdapter extends EventEmitter implements KeyvStoreAdapte
   private readonly upsert: Database.Statement<[string, string]>;
   private readonly remove: Database.Statement<[string]>;
   private readonly removePrefix: Database.Statement<[string]>;
+  private readonly upsertMany: (entries: readonly { key: string; value: unknown }[]) => void;
 
   constructor(db: Database.Database, table = 'kv') {
     super();
@@ -24,6 +25,10 @@ export class BetterSqliteAdapter extends EventEmitter implements KeyvStoreAdapte
     this.upsert = db.prepare(`INSERT INTO ${table} (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
     this.remove = db.prepare(`DELETE FROM ${table} WHERE key = ?`);
     this.removePrefix = db.prepare(`DELETE FROM ${table} WHERE key LIKE ? ESCAPE '\\'`);
+    // One transaction for a batch: one commit instead of one per record.
+    this.upsertMany = db.transaction((entries: readonly { key: string; value: unknown }[]) => {
+      for (const { key, value } of entries) this.upsert.run(key, typeof value === 'string' ? value : JSON.stringify(value));
+    });
   }
 
   async get<Value>(key: string): Promise<StoredData<Value> | undefined> {
@@ -32,6 +37,10 @@ export class BetterSqliteAdapter extends EventEmitter implements KeyvStoreAdapte
 
   async set(key: string, value: unknown): Promise<void> {
     this.upsert.run(key, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+
+  async setMany(entries: { key: string; value: unknown }[]): Promise<void> {
+    this.upsertMany(entries);
   }
 
   async delete(key: string): Promise<boolean> {

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { START_FLAGS } from './start-flags.ts';
 
 function rssOf(pid: number): { peak_mb: number; now_mb: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -17,7 +18,7 @@ export async function benchBotProcess(
   questions: readonly string[],
 ): Promise<{ peak_mb: number; now_mb: number; questions: number; output_kb: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-bot-'));
-  const child = spawn(process.execPath, ['dist/adapters/main.js'], {
+  const child = spawn(process.execPath, [...START_FLAGS, 'dist/adapters/main.js'], {
     env: { ...process.env, STORE_URL: `sqlite://${join(dir, 'bot.sqlite')}`, LOG_LEVEL: 'warn', TELEGRAM_BOT_TOKEN: '', DISCORD_TOKEN: '' },
     stdio: ['pipe', 'pipe', 'inherit'],
   });

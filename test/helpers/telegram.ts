@@ -1,4 +1,5 @@
 import type { Update } from 'grammy/types';
+import { createTelegramHttp } from '../../adapters/telegram/api-fetch.ts';
 import { createTelegramBot, registerTelegramCommands } from '../../adapters/telegram/bot.ts';
 import { parseConfig } from '../../src/config.ts';
 import { loadContent } from '../../src/content/load.ts';
@@ -33,7 +34,9 @@ export async function createTelegramHarness(
       logger,
       config: { contextTtlMs: 60_000 },
     });
-  const bot = createTelegramBot({ token: fake.token, config: config.telegram, core, store, logger });
+  // The same HTTP client as production, so tests exercise the wire path the bot really uses.
+  const http = createTelegramHttp();
+  const bot = createTelegramBot({ token: fake.token, config: config.telegram, core, store, logger, http });
   await bot.init();
   let updateId = 1;
   return {
@@ -41,6 +44,7 @@ export async function createTelegramHarness(
     core,
     store,
     logs,
+    http,
     register: () => registerTelegramCommands(bot, core),
     /** Delivers one update through grammY, as polling or a webhook would. */
     deliver: async (update: Omit<Update, 'update_id'> & { update_id?: number }) => {

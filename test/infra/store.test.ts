@@ -1,9 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
 import { StoreError } from '../../src/errors.ts';
 import { openStore, parseStoreUrl } from '../../src/store/store.ts';
+import { writeBehind } from '../../src/store/write-behind.ts';
 
 const redisUrl = inject('redisUrl');
 const tmp = () => mkdtempSync(join(tmpdir(), 'store-test-'));
@@ -69,6 +71,51 @@ for (const backend of backends) {
       await store.close();
     });
 
+    it('setMany stores a batch, each record with its own TTL', async () => {
+      const store = await openStore(backend.url());
+      const kv = store.namespace<{ n: number }>(`many${Math.random().toString(36).slice(2)}`);
+      await kv.setMany([
+        { key: 'a', value: { n: 1 }, ttlMs: 150 },
+        { key: 'b', value: { n: 2 }, ttlMs: 60_000 },
+        { key: 'c', value: { n: 3 } },
+      ]);
+      expect([await kv.get('a'), await kv.get('b'), await kv.get('c')]).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await kv.get('a')).toBeUndefined();
+      expect(await kv.get('b')).toEqual({ n: 2 });
+      await store.close();
+    });
+
+    it('write-behind: reads its own writes at once, stores them in one batch, last write wins', async () => {
+      const url = backend.url();
+      const ns = `wb${Math.random().toString(36).slice(2)}`;
+      const store = await openStore(url);
+      const errors: unknown[] = [];
+      const chats = writeBehind(store.namespace<{ turn: number }>(ns), {
+        delayMs: 60_000,
+        maxPending: 1000,
+        onError: (e) => errors.push(e),
+      });
+      const observer = await openStore(url);
+      const stored = observer.namespace<{ turn: number }>(ns);
+      for (let turn = 1; turn <= 3; turn++) void chats.set('telegram:1', { turn });
+      void chats.set('telegram:2', { turn: 9 });
+      expect(await chats.get('telegram:1')).toEqual({ turn: 3 });
+      // Not stored yet: the batch waits for its delay (a minute here) or a flush.
+      expect(await stored.get('telegram:1')).toBeUndefined();
+      await chats.flush();
+      expect(await stored.get('telegram:1')).toEqual({ turn: 3 });
+      expect(await stored.get('telegram:2')).toEqual({ turn: 9 });
+      // A delete is not undone by a batch that was already on its way.
+      void chats.set('telegram:1', { turn: 4 });
+      const flushing = chats.flush();
+      await chats.delete('telegram:1');
+      await flushing;
+      expect(await stored.get('telegram:1')).toBeUndefined();
+      expect(errors).toEqual([]);
+      await Promise.all([store.close(), observer.close()]);
+    });
+
     it('reads after a restart what was written before it', async () => {
       const url = backend.url();
       const ns = `restart${Math.random().toString(36).slice(2)}`;
@@ -83,6 +130,74 @@ for (const backend of backends) {
     });
   });
 }
+
+describe('store on SQLite: what only a single-process file allows', () => {
+  it('a cached namespace serves reads from memory and still writes through to the file', async () => {
+    const url = `sqlite://${join(tmp(), 'cache.sqlite')}`;
+    const store = await openStore(url);
+    const chats = store.namespace<{ lang: string }>('chats', { cacheEntries: 10 });
+    await chats.set('telegram:1', { lang: 'en' }, 60_000);
+    const reopened = await openStore(url);
+    expect(await reopened.namespace<{ lang: string }>('chats').get('telegram:1')).toEqual({ lang: 'en' });
+    expect(await chats.get('telegram:1')).toEqual({ lang: 'en' });
+    // One namespace cannot be opened both cached and uncached: the uncached view would go stale.
+    expect(() => store.namespace('chats')).toThrow(/already open with a memory cache/);
+    await Promise.all([store.close(), reopened.close()]);
+  });
+
+  it('a failed batch of a write-behind namespace is reported, and the caller that awaits it sees the failure', async () => {
+    const path = join(tmp(), 'closing.sqlite');
+    const store = await openStore(`sqlite://${path}`);
+    const reported: string[][] = [];
+    const chats = writeBehind(store.namespace<number>('chats'), {
+      delayMs: 10,
+      maxPending: 100,
+      onError: (_e, keys) => reported.push([...keys]),
+    });
+    const write = chats.set('telegram:1', 1);
+    await store.close();
+    await expect(write).rejects.toThrow(StoreError);
+    expect(reported).toEqual([['telegram:1']]);
+  });
+
+  it('batched claims: one winner, decided at once, on the file within the batch delay and at close', async () => {
+    const url = `sqlite://${join(tmp(), 'batched.sqlite')}`;
+    const store = await openStore(url);
+    const seen = store.claims('telegram-updates', { durability: 'batched' });
+    const results = await Promise.all(Array.from({ length: 20 }, () => seen.claim('42', 60_000)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    // Not on the file yet: the window the option accepts (another connection could still take it).
+    const strictElsewhere = await openStore(url);
+    expect(await strictElsewhere.claims('telegram-updates').claim('42', 60_000)).toBe(true);
+    await strictElsewhere.close();
+    expect(await seen.claim('43', 60_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 250));
+    const afterDelay = await openStore(url);
+    expect(await afterDelay.claims('telegram-updates').claim('43', 60_000)).toBe(false);
+    await afterDelay.close();
+    expect(await seen.claim('44', 60_000)).toBe(true);
+    await store.close();
+    const restarted = await openStore(url);
+    expect(await restarted.claims('telegram-updates', { durability: 'batched' }).claim('44', 60_000)).toBe(false);
+    expect(await restarted.claims('telegram-updates', { durability: 'batched' }).claim('45', 60_000)).toBe(true);
+    await restarted.close();
+  });
+
+  it('expired claims are pruned, so the claims table does not grow without bound', async () => {
+    const path = join(tmp(), 'claims.sqlite');
+    const store = await openStore(`sqlite://${path}`);
+    const claims = store.claims('telegram-updates');
+    for (let id = 0; id < 9_999; id++) await claims.claim(String(id), 1);
+    await new Promise((r) => setTimeout(r, 5));
+    // The 10,000th claim sweeps the expired ones away.
+    for (let id = 9_999; id < 10_010; id++) await claims.claim(String(id), 60_000);
+    await store.close();
+    const db = new Database(path, { readonly: true });
+    const { rows } = db.prepare('SELECT COUNT(*) AS rows FROM claims').get() as { rows: number };
+    db.close();
+    expect(rows).toBe(11);
+  });
+});
 
 describe('store start-up failures give one clear line', () => {
   it('names an unreachable Redis', async () => {

@@ -1,0 +1,90 @@
+import Keyv from 'keyv';
+import { StoreError } from '../errors.ts';
+import { type KeyValue, PLAIN_JSON, type Store, wrapKeyv } from './store.ts';
+
+export async function openRedis(target: { url: string; location: string }, connectTimeoutMs: number): Promise<Store> {
+  const { default: KeyvRedis, createClient } = await import('@keyv/redis');
+  const client = createClient({
+    url: target.url,
+    // Keep reconnecting after a drop, but never faster than every 2 s.
+    socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
+  });
+  let lastError: unknown;
+  client.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  const connected = await Promise.race([
+    client.connect().then(() => true),
+    new Promise<false>((r) => setTimeout(() => r(false), connectTimeoutMs).unref()),
+  ]).catch((error: unknown) => {
+    lastError = error;
+    return false;
+  });
+  if (!connected) {
+    client.destroy();
+    const reason = lastError instanceof Error ? lastError.message : 'no answer';
+    throw new StoreError(`cannot reach Redis at ${target.location}: ${reason || 'connection refused'}`);
+  }
+  const cache = new Map<string, KeyValue<unknown>>();
+  const namespace = <T>(name: string): KeyValue<T> => {
+    let kv = cache.get(name);
+    if (!kv) {
+      const adapter = new KeyvRedis<unknown>(client as never, { namespace: name, throwOnConnectError: true, throwOnErrors: true });
+      kv = wrapKeyv(
+        new Keyv<unknown>({ store: adapter, namespace: name, useKeyPrefix: false, throwOnErrors: true, ...PLAIN_JSON }),
+        `${name} (redis ${target.location})`,
+      );
+      cache.set(name, kv);
+    }
+    return kv as KeyValue<T>;
+  };
+  const redisOp = async <T>(what: string, op: () => Promise<T>): Promise<T> => {
+    try {
+      return await op();
+    } catch (error) {
+      throw new StoreError(`store ${what} (redis ${target.location}): ${(error as Error).message}`, { cause: error });
+    }
+  };
+  return {
+    backend: 'redis',
+    location: target.location,
+    namespace,
+    dueQueue: (name) => {
+      const key = `due:${name}`;
+      return {
+        put: (member, dueAt) => redisOp(`queue ${name}`, async () => void (await client.zAdd(key, { score: dueAt, value: member }))),
+        remove: (member) => redisOp(`queue ${name}`, async () => void (await client.zRem(key, member))),
+        due: (at, limit) =>
+          redisOp(`queue ${name}`, async () =>
+            (await client.zRangeWithScores(key, 0, at, { BY: 'SCORE', LIMIT: { offset: 0, count: limit } })).map((e) => ({
+              member: String(e.value),
+              dueAt: e.score,
+            })),
+          ),
+        all: () =>
+          redisOp(`queue ${name}`, async () =>
+            (await client.zRangeWithScores(key, 0, -1)).map((e) => ({ member: String(e.value), dueAt: e.score })),
+          ),
+      };
+    },
+    claims: (name) => ({
+      claim: async (key, ttlMs) => {
+        try {
+          return (await client.set(`claims:${name}:${key}`, '1', { NX: true, PX: Math.max(1, Math.round(ttlMs)) })) === 'OK';
+        } catch (error) {
+          throw new StoreError(`store claims ${name} (redis ${target.location}): ${(error as Error).message}`, { cause: error });
+        }
+      },
+    }),
+    async ping() {
+      try {
+        await client.ping();
+      } catch (error) {
+        throw new StoreError(`Redis at ${target.location} does not answer: ${(error as Error).message}`, { cause: error });
+      }
+    },
+    async close() {
+      if (client.isOpen) await client.close().catch(() => client.destroy());
+    },
+  };
+}
