@@ -5,6 +5,8 @@ import { type Core, createCore } from './core/core.ts';
 import { type Clock, systemClock } from './core/ports.ts';
 import { createChatCompletionClient } from './llm/client.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { ReplyComposer } from './qa/compose.ts';
+import { createReminders, type Reminders } from './reminders/scheduler.ts';
 import { openStore, type Store } from './store/store.ts';
 import { createScriptConverter } from './text/convert.ts';
 
@@ -13,6 +15,8 @@ export interface App {
   logger: Logger;
   store: Store;
   core: Core;
+  /** Subscriptions and the tick; platforms register their posters when they start. */
+  reminders: Reminders;
   close(): Promise<void>;
 }
 
@@ -37,7 +41,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const llm = config.llm
     ? { config: config.llm, client: createChatCompletionClient(config.llm, logger.child({ component: 'llm-client' })) }
     : undefined;
-  const core = createCore({ content, convert, store, clock: options.clock ?? systemClock, logger, config, llm });
+  const clock = options.clock ?? systemClock;
+  const composer = new ReplyComposer(content, convert);
+  const reminders = createReminders({
+    content,
+    composer,
+    store,
+    clock,
+    logger: logger.child({ component: 'reminders' }),
+    graceMs: config.reminders.graceMs,
+    concurrency: config.reminders.concurrency,
+  });
+  const core = createCore({ content, convert, composer, store, clock, logger, config, llm, reminders });
   logger.debug(
     { ms: Math.round(performance.now() - started), store: store.backend, article: config.articleId, llm: config.llm?.model ?? 'off' },
     'core ready',
@@ -46,5 +61,5 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await core.flush();
     await store.close();
   };
-  return { config, logger, store, core, close };
+  return { config, logger, store, core, reminders, close };
 }

@@ -73,6 +73,10 @@ const envSchema = z.object({
   TELEGRAM_RATE_GLOBAL_PER_SECOND: positiveInt(30),
   TELEGRAM_RATE_GROUP_PER_MINUTE: positiveInt(20),
   TELEGRAM_RATE_CHAT_PER_SECOND: positiveInt(1),
+  REMINDERS: booleanFlag(true),
+  REMINDER_GRACE_MINUTES: positiveInt(60),
+  REMINDER_TICK_SECONDS: positiveInt(20),
+  REMINDER_CONCURRENCY: positiveInt(32),
   PORT: positiveInt(8080).refine((v) => v <= 65535, 'a TCP port, 1-65535'),
   DISCORD_TOKEN: optionalSecret,
   DISCORD_APPLICATION_ID: optionalText.refine(
@@ -136,6 +140,17 @@ export type TelegramConfig = Readonly<{
   rate: { globalPerSecond: number; groupPerMinute: number; chatPerSecond: number };
 }>;
 
+export type RemindersConfig = Readonly<{
+  /** Whether this process runs the scheduler that posts due reminders. */
+  enabled: boolean;
+  /** A slot missed while the bot was down is posted if at most this old. */
+  graceMs: number;
+  /** How often the scheduler looks for due reminders. */
+  tickMs: number;
+  /** Posts under way at once during a fan-out (each platform's pacing sets the rate). */
+  concurrency: number;
+}>;
+
 export type DiscordConfig = Readonly<{
   applicationId: string | undefined;
   /** Commands are registered to this server only (instant, for development) when set. */
@@ -157,6 +172,7 @@ export type Config = Readonly<{
   telegramToken: string | undefined;
   telegram: TelegramConfig;
   port: number;
+  reminders: RemindersConfig;
   discordToken: string | undefined;
   discord: DiscordConfig;
   /** Undefined when no LLM is configured: the bot is then fully offline. */
@@ -194,6 +210,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       },
     },
     port: e.PORT,
+    reminders: {
+      enabled: e.REMINDERS,
+      graceMs: e.REMINDER_GRACE_MINUTES * 60_000,
+      tickMs: e.REMINDER_TICK_SECONDS * 1000,
+      concurrency: e.REMINDER_CONCURRENCY,
+    },
     discordToken: e.DISCORD_TOKEN,
     discord: { applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiBase: e.DISCORD_API_BASE.replace(/\/+$/, '') },
     llm: llmConfig(e),

@@ -6,14 +6,15 @@ import type { Core } from '../../src/core/core.ts';
 import { langFromLocale } from '../../src/core/language.ts';
 import type { ChatEvent } from '../../src/core/types.ts';
 import type { Logger } from '../../src/logger.ts';
+import type { Reminders } from '../../src/reminders/scheduler.ts';
 import type { KeyValue, Store } from '../../src/store/store.ts';
 import { LANGS, type Lang } from '../../src/text/script.ts';
 import { decodeAction } from '../shared/button-data.ts';
+import { configureTelegramApi } from './api.ts';
 import type { TelegramHttp } from './api-fetch.ts';
-import { pacing } from './pacer.ts';
+import { createTelegramPoster, isTelegramAdmin } from './poster.ts';
 import { createTelegramSender } from './send.ts';
 import { chatTypeOf, mentionPattern, messageToEvent } from './to-event.ts';
-import { boundedAutoRetry, plainTextFallback } from './transformers.ts';
 
 export interface TelegramBotDeps {
   token: string;
@@ -23,17 +24,17 @@ export interface TelegramBotDeps {
   logger: Logger;
   /** The HTTP client for Bot API calls (see api-fetch.ts); grammY's default when absent. */
   http?: TelegramHttp;
+  /** When given, reminders are posted through this bot (one pacer for all its messages). */
+  reminders?: Reminders;
 }
 
 /** Update ids already handled are remembered this long: Telegram re-delivers within minutes. */
 const SEEN_UPDATE_TTL_MS = 24 * 3_600_000;
 
 /** The grammY bot with every handler; transport (polling or webhook) is chosen by the caller. */
-export function createTelegramBot({ token, config, core, store, logger, http }: TelegramBotDeps): Bot {
+export function createTelegramBot({ token, config, core, store, logger, http, reminders }: TelegramBotDeps): Bot {
   const bot = new Bot(token, { client: { apiRoot: config.apiRoot, ...(http ? { fetch: http.fetch as never } : {}) } });
-  bot.api.config.use(plainTextFallback(logger));
-  bot.api.config.use(boundedAutoRetry());
-  bot.api.config.use(pacing(config.rate));
+  configureTelegramApi(bot.api, config, logger);
 
   // Batched: a crash within the batch delay is the only way an update could be answered twice.
   const seen = store.claims('telegram-updates', { durability: 'batched' });
@@ -41,6 +42,7 @@ export function createTelegramBot({ token, config, core, store, logger, http }: 
   const ui = core.composer;
   const langLabels = Object.fromEntries(LANGS.map((l) => [l, ui.ui('langShort', l)])) as Record<Lang, string>;
   const sender = createTelegramSender(bot.api, langLabels, blocked, logger);
+  reminders?.usePoster('telegram', createTelegramPoster(sender));
 
   // Updates of one chat are handled in order, others concurrently (polling and webhook alike).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
@@ -77,6 +79,12 @@ export function createTelegramBot({ token, config, core, store, logger, http }: 
           () => undefined,
           () => undefined,
         ),
+      isAdmin: async () => {
+        // Channel posts come from its admins; a message "sent as the group" from an anonymous admin.
+        if (event.chatType === 'private' || event.chatType === 'channel') return true;
+        if (ctx.senderChat?.id === chatId) return true;
+        return ctx.from ? isTelegramAdmin(ctx.api, chatId, ctx.from.id) : false;
+      },
     });
     const outcome = await sender.send(chatId, reply, { replyTo: event.chatType === 'private' ? undefined : replyTo });
     // A child logger per update costs a redaction pass over its bindings: made only when it will write.
@@ -89,6 +97,7 @@ export function createTelegramBot({ token, config, core, store, logger, http }: 
   handlers.on('message:migrate_to_chat_id', async (ctx) => {
     const to = ctx.message.migrate_to_chat_id;
     await core.migrateChat('telegram', String(ctx.chat.id), String(to));
+    await reminders?.migrate('telegram', String(ctx.chat.id), String(to));
     logger.info({ from: ctx.chat.id, to }, 'telegram: group became a supergroup; settings moved');
   });
 

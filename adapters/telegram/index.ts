@@ -11,7 +11,15 @@ export async function startTelegram(app: App): Promise<RunningTransport> {
   if (!token) throw new Error('startTelegram needs TELEGRAM_BOT_TOKEN');
   const logger = app.logger.child({ adapter: 'telegram' });
   const http = createTelegramHttp();
-  const bot = createTelegramBot({ token, config: app.config.telegram, core: app.core, store: app.store, logger, http });
+  const bot = createTelegramBot({
+    token,
+    config: app.config.telegram,
+    core: app.core,
+    store: app.store,
+    logger,
+    http,
+    reminders: app.reminders,
+  });
   try {
     await bot.init();
     await registerTelegramCommands(bot, app.core);

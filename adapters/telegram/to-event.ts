@@ -2,7 +2,7 @@ import type { Message, User } from 'grammy/types';
 import type { ChatEvent, ChatType } from '../../src/core/types.ts';
 
 /** Commands the core answers; any other command is treated as a question. */
-export const CORE_COMMANDS = new Set(['start', 'ask', 'summary', 'advice', 'source', 'lang', 'help']);
+export const CORE_COMMANDS = new Set(['start', 'ask', 'summary', 'advice', 'source', 'lang', 'remind', 'help']);
 
 export interface BotIdentity {
   id: number;

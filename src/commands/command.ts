@@ -1,6 +1,7 @@
 import type { UiKey } from '../content/ui-schema.ts';
 import type { ChatEvent, Reply } from '../core/types.ts';
 import type { ReplyComposer } from '../qa/compose.ts';
+import type { Reminders } from '../reminders/scheduler.ts';
 import type { Lang } from '../text/script.ts';
 
 export interface CommandContext {
@@ -13,6 +14,10 @@ export interface CommandContext {
   ask(question: string): Promise<Reply>;
   /** Stores (or with null clears) this chat's language override. */
   setLangOverride(lang: Lang | null): Promise<void>;
+  /** Scheduled reminders, when this bot runs them. */
+  reminders?: Reminders;
+  /** Whether the sender administers this chat, asked of the platform now (false when it cannot say). */
+  isAdmin(): Promise<boolean>;
 }
 
 /** One command: its name and what it returns. Adapters register and render it. */

@@ -3,6 +3,7 @@ import { askCommand } from './ask.ts';
 import type { Command } from './command.ts';
 import { helpCommand, startCommand } from './help.ts';
 import { langCommand } from './lang.ts';
+import { remindCommand } from './remind.ts';
 import { sourceCommand } from './source.ts';
 import { summaryCommand } from './summary.ts';
 
@@ -16,6 +17,7 @@ export const COMMANDS: readonly Command[] = [
   adviceCommand,
   sourceCommand,
   langCommand,
+  remindCommand,
   helpCommand,
 ];
 

@@ -8,6 +8,7 @@ import { createLlmService, type LlmService } from '../llm/service.ts';
 import type { Logger } from '../logger.ts';
 import { type Answerer, createAnswerer } from '../qa/answer.ts';
 import { ReplyComposer } from '../qa/compose.ts';
+import type { Reminders } from '../reminders/scheduler.ts';
 import type { Store } from '../store/store.ts';
 import { writeBehind } from '../store/write-behind.ts';
 import type { ScriptConverter } from '../text/convert.ts';
@@ -27,6 +28,10 @@ export interface CoreDeps {
   clock: Clock;
   logger: Logger;
   config: { contextTtlMs: number };
+  /** Shared with other parts that compose replies (the reminder posts); built here when absent. */
+  composer?: ReplyComposer;
+  /** Scheduled reminders (/remind); without them the command says they are unavailable. */
+  reminders?: Reminders;
   /** The optional LLM path; without it every answer is offline. */
   llm?: { config: LlmConfig; client: ChatCompletionClient };
 }
@@ -34,6 +39,8 @@ export interface CoreDeps {
 export interface HandleHooks {
   /** Called before slow (LLM) work starts, so an adapter can show typing or defer a reply. */
   onSlowWork?: () => void | Promise<void>;
+  /** Whether the sender administers the chat, checked with the platform when a command needs it. */
+  isAdmin?: () => Promise<boolean>;
 }
 
 /**
@@ -64,7 +71,7 @@ export interface Core {
 
 export function createCore(deps: CoreDeps): Core {
   const { content, convert, store, clock, config, logger } = deps;
-  const composer = new ReplyComposer(content, convert);
+  const composer = deps.composer ?? new ReplyComposer(content, convert);
   const answerer = createAnswerer(content, convert, composer);
   const llm = deps.llm
     ? createLlmService({ ...deps.llm, content, convert, composer, store, clock, logger: logger.child({ component: 'llm' }) })
@@ -140,6 +147,8 @@ export function createCore(deps: CoreDeps): Core {
         setLangOverride: async (choice) => {
           langOverride = choice ?? undefined;
         },
+        reminders: deps.reminders,
+        isAdmin: async () => (hooks?.isAdmin ? hooks.isAdmin() : false),
       });
     } else if (followEntry) {
       reply = composer.fromEntry(followEntry, lang);

@@ -2,6 +2,11 @@ import Keyv from 'keyv';
 import { StoreError } from '../errors.ts';
 import { type KeyValue, PLAIN_JSON, type Store, wrapKeyv } from './store.ts';
 
+// Atomic on the server: take or renew the lease only when free or already ours; release only ours.
+const LEASE_ACQUIRE =
+  "local v = redis.call('GET', KEYS[1]) if (not v) or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0";
+const LEASE_RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
 export async function openRedis(target: { url: string; location: string }, connectTimeoutMs: number): Promise<Store> {
   const { default: KeyvRedis, createClient } = await import('@keyv/redis');
   const client = createClient({
@@ -47,6 +52,20 @@ export async function openRedis(target: { url: string; location: string }, conne
   };
   return {
     backend: 'redis',
+    shared: true,
+    lease: (name) => {
+      const key = `lease:${name}`;
+      return {
+        acquire: (holder, ttlMs) =>
+          redisOp(
+            `lease ${name}`,
+            async () =>
+              Number(await client.eval(LEASE_ACQUIRE, { keys: [key], arguments: [holder, String(Math.max(1, Math.round(ttlMs)))] })) === 1,
+          ),
+        release: (holder) =>
+          redisOp(`lease ${name}`, async () => void (await client.eval(LEASE_RELEASE, { keys: [key], arguments: [holder] }))),
+      };
+    },
     location: target.location,
     namespace,
     dueQueue: (name) => {

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
 import Keyv from 'keyv';
 import { StoreError } from '../errors.ts';
 import { withMemoryCache } from './memory-cache.ts';
@@ -27,6 +28,10 @@ export async function openSqlite(path: string): Promise<Store> {
   let claim: (key: string, expires: number, now: number) => boolean;
   let claimBatched: (key: string, expires: number, now: number) => boolean;
   let writeBatchedClaims: () => void;
+  let leaseSql: {
+    acquire: BetterSqlite3.Statement<[string, string, number, number], { name: string }>;
+    release: BetterSqlite3.Statement<[string, string]>;
+  };
   try {
     db = new Database(path, { timeout: 5000 });
     // WAL lets readers and the writer proceed together; NORMAL sync is safe with WAL.
@@ -36,6 +41,13 @@ export async function openSqlite(path: string): Promise<Store> {
     db.exec(
       'CREATE TABLE IF NOT EXISTS due_queue (name TEXT NOT NULL, member TEXT NOT NULL, due_at INTEGER NOT NULL, PRIMARY KEY (name, member)); CREATE INDEX IF NOT EXISTS due_queue_by_time ON due_queue (name, due_at)',
     );
+    db.exec('CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires INTEGER NOT NULL)');
+    leaseSql = {
+      acquire: db.prepare<[string, string, number, number], { name: string }>(
+        'INSERT INTO leases (name, holder, expires) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires WHERE leases.expires <= ? OR leases.holder = excluded.holder RETURNING name',
+      ),
+      release: db.prepare<[string, string]>('DELETE FROM leases WHERE name = ? AND holder = ?'),
+    };
     const statement = db.prepare<[string, number, number], { key: string }>(CLAIM_SQL);
     const prune = db.prepare<[number]>('DELETE FROM claims WHERE expires <= ?');
     const held = db.prepare<[string], { expires: number }>('SELECT expires FROM claims WHERE key = ?');
@@ -128,6 +140,14 @@ export async function openSqlite(path: string): Promise<Store> {
   };
   return {
     backend: 'sqlite',
+    shared: false,
+    lease: (name) => ({
+      acquire: async (holder, ttlMs) => {
+        const now = Date.now();
+        return sqliteOp(`lease ${name}`, () => leaseSql.acquire.get(name, holder, now + ttlMs, now) !== undefined);
+      },
+      release: async (holder) => void sqliteOp(`lease ${name}`, () => leaseSql.release.run(name, holder)),
+    }),
     location: path,
     namespace,
     dueQueue: (name) => ({

@@ -32,8 +32,19 @@ export interface DueQueue {
   all(): Promise<{ member: string; dueAt: number }[]>;
 }
 
+/** A named lease: one holder at a time, kept by renewing it before it expires. */
+export interface Lease {
+  /** Takes the lease, or renews it for its current holder; false while another holder has it. */
+  acquire(holder: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease up, if `holder` has it. */
+  release(holder: string): Promise<void>;
+}
+
 export interface Store {
   readonly backend: 'sqlite' | 'redis';
+  /** Whether several processes may use this store at once (Redis); a SQLite file serves one. */
+  readonly shared: boolean;
+  lease(name: string): Lease;
   /**
    * Claims under a name. `durability: 'batched'` lets the backend record a won claim with the
    * next batch (SQLite: within 100 ms, one transaction for many) instead of one commit per

@@ -87,9 +87,20 @@ describe('reminder scheduler', () => {
     const poster = recordingPoster();
     const a = await reminders(first, undefined, poster);
     for (let i = 0; i < 30; i++) await a.r.subscribe('telegram', `-${i}`, DAILY_20_SHANGHAI, 'en');
-    // The first process handles a batch of 10, then "crashes".
-    const partial = createReminders({ ...(await deps(first)), posters: { telegram: poster.poster }, batchSize: 10 });
-    await partial.tick(new Date('2026-11-28T12:00:02Z'));
+    // The first process is told to stop (SIGTERM) after 10 posts: chats already under way
+    // finish, no new one starts. Then it exits and a second process takes over.
+    const stop = new AbortController();
+    const stopping: Poster = {
+      post: async (chatId, reply) => {
+        const outcome = await poster.poster.post(chatId, reply);
+        if (poster.posts.length >= 10) stop.abort();
+        return outcome;
+      },
+    };
+    const partial = createReminders({ ...(await deps(first)), posters: { telegram: stopping }, concurrency: 4 });
+    const firstReport = await partial.tick(new Date('2026-11-28T12:00:02Z'), { signal: stop.signal });
+    expect(firstReport.sent).toBeGreaterThanOrEqual(10);
+    expect(firstReport.sent).toBeLessThan(30);
     await first.close();
     const second = await openStore(`sqlite://${file}`);
     const b = await reminders(second, undefined, poster);

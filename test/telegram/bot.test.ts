@@ -216,7 +216,7 @@ describe('commands', () => {
       ['all_group_chats', 'zh'],
     ]);
     const names = ((calls[0]?.params.commands ?? []) as { command: string }[]).map((c) => c.command);
-    expect(names).toEqual(['start', 'ask', 'summary', 'advice', 'source', 'lang', 'help']);
+    expect(names).toEqual(['start', 'ask', 'summary', 'advice', 'source', 'lang', 'remind', 'help']);
   });
 
   it('/advice 3, /advice 99 and /lang answer sensibly', async () => {
