@@ -12,11 +12,12 @@ import {
 import type { DiscordConfig } from '../../src/config.ts';
 import type { Core } from '../../src/core/core.ts';
 import { langFromLocale } from '../../src/core/language.ts';
-import type { ChatEvent } from '../../src/core/types.ts';
+import type { ChatEvent, Reply } from '../../src/core/types.ts';
 import type { Logger } from '../../src/logger.ts';
-import { LANGS, type Lang } from '../../src/text/script.ts';
-import { type DiscordMessage, renderDiscord } from './render.ts';
-import { buttonToEvent, commandToEvent, type InteractionFacts } from './to-event.ts';
+import { discordShapeOf } from './commands.ts';
+import { ADMIN_PERMISSION, type Subcommand } from './remind.ts';
+import { type DiscordMessage, discordRenderer, renderShort } from './render.ts';
+import { buttonToEvent, commandToEvent, type InteractionFacts, subcommandText } from './to-event.ts';
 
 /** Discord's deadline to acknowledge is 3 s; past this much of it, defer whatever is happening. */
 const DEFER_AFTER_MS = 2000;
@@ -34,12 +35,39 @@ export interface DiscordBotDeps {
 
 const facts = (i: Interaction): InteractionFacts => ({ channelId: i.channelId, userId: i.user.id, guildId: i.guildId, locale: i.locale });
 
+/**
+ * Whether the sender administers the channel, from the permissions Discord sent with this very
+ * interaction (not from the command's defaults, which a server can override). Everyone in a DM.
+ */
+const administers = (i: Interaction): boolean => i.guildId === null || (i.memberPermissions?.has(ADMIN_PERMISSION) ?? false);
+
+/** The sub-command used, for a command with a Discord shape (/remind on …). */
+const subcommandOf = (interaction: ChatInputCommandInteraction | AutocompleteInteraction): Subcommand | undefined =>
+  discordShapeOf(interaction.commandName)?.subcommands.find((s) => s.name === interaction.options.getSubcommand(false));
+
+/** A slash command as a core event: its one option, or its sub-command and that one's options in order. */
+function chatInputEvent(interaction: ChatInputCommandInteraction): ChatEvent {
+  const sub = subcommandOf(interaction);
+  if (sub) {
+    const values = sub.options.map((o) => {
+      const value = interaction.options.getString(o.name);
+      return value !== null && o.normalize ? o.normalize(value) : value;
+    });
+    return commandToEvent(facts(interaction), interaction.commandName, subcommandText(sub.name, values));
+  }
+  const option = interaction.options.data[0];
+  const argument = option?.value === undefined ? null : (option.value as string | number);
+  return commandToEvent(facts(interaction), interaction.commandName, argument);
+}
+
+/** A refusal of a command is only for the one who asked: a short ephemeral line (/remind by someone not admin). */
+const privateRefusal = (event: ChatEvent, reply: Reply) => reply.kind === 'refused' && event.command === 'remind';
+
 /** The discord.js client with every interaction handler. Only the non-privileged Guilds intent. */
 export function createDiscordClient({ config, core, logger }: DiscordBotDeps): Client {
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.apiBase } });
   const ui = core.composer;
-  const footer = ui.content.knowledge.title;
-  const langLabels = Object.fromEntries(LANGS.map((l) => [l, ui.ui('langShort', l)])) as Record<Lang, string>;
+  const render = discordRenderer(ui);
   const payload = (m: DiscordMessage) => ({ embeds: m.embeds, components: m.components, allowedMentions: { parse: [] as [] } });
 
   /** Runs the core, acknowledging in time: defer before slow work (or when time runs short). */
@@ -52,10 +80,20 @@ export function createDiscordClient({ config, core, logger }: DiscordBotDeps): C
     };
     const timer = setTimeout(() => void defer().catch(() => undefined), DEFER_AFTER_MS);
     try {
-      const reply = await core.handle(event, { onSlowWork: () => defer().then(() => undefined) });
-      const lang = reply.lang;
-      const messages = renderDiscord(reply, { footer: footer[lang], langLabels });
+      const reply = await core.handle(event, {
+        onSlowWork: () => defer().then(() => undefined),
+        isAdmin: async () => administers(interaction),
+      });
       clearTimeout(timer);
+      if (privateRefusal(event, reply)) {
+        const notice = { content: renderShort(reply), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;
+        // A public "thinking…" cannot turn private: it goes, and the notice follows privately.
+        if (deferring) await deferring.then(() => interaction.deleteReply());
+        await (deferring ? interaction.followUp(notice) : interaction.reply(notice));
+        log.debug({ kind: reply.kind }, 'discord: refused privately');
+        return;
+      }
+      const messages = render(reply);
       const [first, ...rest] = messages;
       if (!first) return;
       if (deferring) {
@@ -73,7 +111,13 @@ export function createDiscordClient({ config, core, logger }: DiscordBotDeps): C
 
   async function autocomplete(interaction: AutocompleteInteraction): Promise<void> {
     const lang = langFromLocale(interaction.locale) ?? 'en';
-    const typed = String(interaction.options.getFocused() ?? '');
+    const focused = interaction.options.getFocused(true);
+    const typed = String(focused.value ?? '');
+    const suggest = subcommandOf(interaction)?.options.find((o) => o.name === focused.name)?.suggest;
+    if (suggest) {
+      await interaction.respond(suggest(typed, AUTOCOMPLETE_CHOICES));
+      return;
+    }
     const choices = core.answerer.suggest(typed, lang, AUTOCOMPLETE_CHOICES).map((q) => {
       const name = Array.from(q).slice(0, 100).join('');
       return { name, value: name };
@@ -87,11 +131,7 @@ export function createDiscordClient({ config, core, logger }: DiscordBotDeps): C
 
   async function handleInteraction(interaction: Interaction): Promise<void> {
     if (interaction.isAutocomplete()) return autocomplete(interaction);
-    if (interaction.isChatInputCommand()) {
-      const option = interaction.options.data[0];
-      const argument = option?.value === undefined ? null : (option.value as string | number);
-      return respond(interaction, commandToEvent(facts(interaction), interaction.commandName, argument));
-    }
+    if (interaction.isChatInputCommand()) return respond(interaction, chatInputEvent(interaction));
     if (interaction.isButton()) {
       const event = buttonToEvent(facts(interaction), interaction.customId);
       if (!event) {

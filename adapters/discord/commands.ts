@@ -2,15 +2,22 @@ import type { Command } from '../../src/commands/index.ts';
 import type { UiKey } from '../../src/content/ui-schema.ts';
 import type { ReplyComposer } from '../../src/qa/compose.ts';
 import type { Lang } from '../../src/text/script.ts';
+import { type DiscordCommandShape, REMIND_SHAPE, type Subcommand } from './remind.ts';
 
 /** Discord locales the commands are localized for, and the reply language of each. */
 export const DISCORD_LOCALES: Record<string, Lang> = { 'zh-TW': 'zh-Hant', 'zh-CN': 'zh-Hans', 'en-US': 'en', 'en-GB': 'en' };
 
+const SUB_COMMAND = 1;
 const STRING = 3;
 const INTEGER = 4;
 /** Installed to servers; usable in servers and in DMs with the bot. */
 const INTEGRATION_TYPES = [0];
 const CONTEXTS = [0, 1];
+
+/** Core commands that take a Discord-specific shape (sub-commands) instead of their one argument. */
+const SHAPES: Record<string, DiscordCommandShape> = { remind: REMIND_SHAPE };
+
+export const discordShapeOf = (commandName: string): DiscordCommandShape | undefined => SHAPES[commandName];
 
 export interface SlashCommandJson {
   name: string;
@@ -18,6 +25,8 @@ export interface SlashCommandJson {
   description: string;
   description_localizations: Record<string, string>;
   options: Record<string, unknown>[];
+  /** A permission bitfield as a decimal string: only members with it see the command (admins can change that). */
+  default_member_permissions?: string;
   integration_types: number[];
   contexts: number[];
 }
@@ -34,47 +43,70 @@ function localized(composer: ReplyComposer, key: UiKey, transform: (s: string) =
   return Object.fromEntries(Object.entries(DISCORD_LOCALES).map(([locale, lang]) => [locale, transform(composer.ui(key, lang))]));
 }
 
+/** A name (kept as is) and a description localized from `key`. */
+const described = (composer: ReplyComposer, name: string, key: UiKey) => ({
+  name,
+  description: clampDescription(composer.ui(key, 'en')),
+  description_localizations: localized(composer, key, clampDescription),
+});
+
+function subcommandJson(composer: ReplyComposer, sub: Subcommand): Record<string, unknown> {
+  return {
+    type: SUB_COMMAND,
+    ...described(composer, sub.name, sub.descriptionKey),
+    options: sub.options.map((o) => ({
+      type: STRING,
+      ...described(composer, o.name, o.descriptionKey),
+      required: false,
+      max_length: o.maxLength,
+      ...(o.suggest ? { autocomplete: true } : {}),
+    })),
+  };
+}
+
+/** The option for a command's one core argument, if it has one with a description. */
+function argumentJson(composer: ReplyComposer, arg: Command['argument']): Record<string, unknown>[] {
+  const argKey = arg?.descriptionKey;
+  if (!arg || !argKey) return [];
+  const option: Record<string, unknown> = {
+    type: arg.kind === 'integer' ? INTEGER : STRING,
+    ...described(composer, arg.name, argKey),
+    required: arg.required,
+  };
+  if (arg.kind === 'integer' && arg.min !== undefined && arg.max !== undefined) {
+    option.choices = Array.from({ length: arg.max - arg.min + 1 }, (_, i) => ({
+      name: String((arg.min as number) + i),
+      value: (arg.min as number) + i,
+    }));
+  } else if (arg.kind === 'choice' && arg.choices) {
+    option.choices = arg.choices.map((choice) => ({ name: choice, value: choice }));
+  } else if (arg.kind === 'text') {
+    option.autocomplete = true;
+    option.max_length = 1000;
+  }
+  return [option];
+}
+
 /**
  * The core's commands as Discord slash-command JSON (one bulk overwrite). /start is Telegram's
- * convention and is left out; /ask gets autocomplete from the content's questions.
+ * convention and is left out; /ask gets autocomplete from the content's questions; a command
+ * with a Discord shape (/remind) gets its sub-commands and default permissions from it.
  */
 export function slashCommands(commands: readonly Command[], composer: ReplyComposer): SlashCommandJson[] {
   return commands
     .filter((c): c is Command & { nameKey: UiKey } => c.nameKey !== undefined)
     .map((c) => {
-      const { nameKey, descriptionKey } = c;
-      const options: Record<string, unknown>[] = [];
-      const arg = c.argument;
-      const argKey = arg?.descriptionKey;
-      if (arg && argKey) {
-        const option: Record<string, unknown> = {
-          type: arg.kind === 'integer' ? INTEGER : STRING,
-          name: arg.name,
-          description: clampDescription(composer.ui(argKey, 'en')),
-          description_localizations: localized(composer, argKey, clampDescription),
-          required: arg.required,
-        };
-        if (arg.kind === 'integer' && arg.min !== undefined && arg.max !== undefined) {
-          option.choices = Array.from({ length: arg.max - arg.min + 1 }, (_, i) => ({
-            name: String((arg.min as number) + i),
-            value: (arg.min as number) + i,
-          }));
-        } else if (arg.kind === 'choice' && arg.choices) {
-          option.choices = arg.choices.map((choice) => ({ name: choice, value: choice }));
-        } else if (arg.kind === 'text') {
-          option.autocomplete = true;
-          option.max_length = 1000;
-        }
-        options.push(option);
-      }
-      return {
+      const shape = discordShapeOf(c.name);
+      const json: SlashCommandJson = {
         name: c.name,
-        name_localizations: localized(composer, nameKey),
-        description: clampDescription(composer.ui(descriptionKey, 'en')),
-        description_localizations: localized(composer, descriptionKey, clampDescription),
-        options,
+        name_localizations: localized(composer, c.nameKey),
+        description: clampDescription(composer.ui(c.descriptionKey, 'en')),
+        description_localizations: localized(composer, c.descriptionKey, clampDescription),
+        options: shape ? shape.subcommands.map((s) => subcommandJson(composer, s)) : argumentJson(composer, c.argument),
         integration_types: INTEGRATION_TYPES,
         contexts: CONTEXTS,
       };
+      if (shape?.defaultMemberPermissions !== undefined) json.default_member_permissions = shape.defaultMemberPermissions.toString();
+      return json;
     });
 }

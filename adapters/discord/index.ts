@@ -2,13 +2,18 @@ import type { App } from '../../src/bootstrap.ts';
 import { BotError } from '../../src/errors.ts';
 import type { RunningTransport } from '../telegram/transport.ts';
 import { createDiscordClient } from './client.ts';
+import { createDiscordPoster } from './poster.ts';
 
-/** Logs in to the Discord gateway (address from GET /gateway/bot under DISCORD_API_BASE). */
+export { createDiscordRestPoster } from './poster.ts';
+
+/** Logs in to the Discord gateway (address from GET /gateway/bot under DISCORD_API_BASE) and posts the reminders of Discord channels. */
 export async function startDiscord(app: App): Promise<RunningTransport> {
   const token = app.config.discordToken;
   if (!token) throw new Error('startDiscord needs DISCORD_TOKEN');
   const logger = app.logger.child({ adapter: 'discord' });
   const client = createDiscordClient({ token, config: app.config.discord, core: app.core, logger });
+  // Reminders go out over the client's REST (its rate limits shared with the replies).
+  app.reminders.usePoster('discord', createDiscordPoster(client.rest, { composer: app.core.composer }));
   try {
     await client.login(token);
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { Reply, ReplyBlock } from '../../src/core/types.ts';
+import type { ReplyComposer } from '../../src/qa/compose.ts';
 import { LANGS, type Lang } from '../../src/text/script.ts';
 import { encodeAction } from '../shared/button-data.ts';
 
@@ -118,6 +119,18 @@ export function renderDiscord(reply: Reply, options: { footer: string; langLabel
   }
   messages.push({ embeds: batch, components: buttons(reply, options.langLabels), allowed_mentions: { parse: [] } });
   return messages;
+}
+
+/** The renderer with this bot's footer (the article's title) and language labels. */
+export function discordRenderer(composer: ReplyComposer): (reply: Reply) => DiscordMessage[] {
+  const footer = composer.content.knowledge.title;
+  const langLabels = Object.fromEntries(LANGS.map((l) => [l, composer.ui('langShort', l)])) as Record<Lang, string>;
+  return (reply) => renderDiscord(reply, { footer: footer[reply.lang], langLabels });
+}
+
+/** A reply as one short plain message (an ephemeral notice): its text, no embeds, no buttons. */
+export function renderShort(reply: Reply): string {
+  return trim(reply.blocks.map(blockText).join('\n\n'), LIMITS.content);
 }
 
 function blockText(block: ReplyBlock): string {

@@ -26,6 +26,14 @@ export function commandToEvent(facts: InteractionFacts, command: string, argumen
   return command === 'ask' ? { ...baseEvent(facts), text } : { ...baseEvent(facts), text, command };
 }
 
+/** A sub-command and its options as the core's argument text: `on 21:30 Asia/Taipei` (options left empty are left out). */
+export function subcommandText(subcommand: string, values: readonly (string | null | undefined)[]): string {
+  return [subcommand, ...values]
+    .map((v) => v?.trim() ?? '')
+    .filter((v) => v !== '')
+    .join(' ');
+}
+
 /** A button press as a core event, or undefined for a forged or stale custom id. */
 export function buttonToEvent(facts: InteractionFacts, customId: string): ChatEvent | undefined {
   const action: ButtonAction | undefined = decodeAction(customId);

@@ -8,12 +8,12 @@ import type { ChatEvent } from '../../src/core/types.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { Reminders } from '../../src/reminders/scheduler.ts';
 import type { KeyValue, Store } from '../../src/store/store.ts';
-import { LANGS, type Lang } from '../../src/text/script.ts';
+import type { Lang } from '../../src/text/script.ts';
 import { decodeAction } from '../shared/button-data.ts';
 import { configureTelegramApi } from './api.ts';
 import type { TelegramHttp } from './api-fetch.ts';
 import { createTelegramPoster, isTelegramAdmin } from './poster.ts';
-import { createTelegramSender } from './send.ts';
+import { BLOCKED_NAMESPACE, createTelegramSenderFor } from './send.ts';
 import { chatTypeOf, mentionPattern, messageToEvent } from './to-event.ts';
 
 export interface TelegramBotDeps {
@@ -38,10 +38,9 @@ export function createTelegramBot({ token, config, core, store, logger, http, re
 
   // Batched: a crash within the batch delay is the only way an update could be answered twice.
   const seen = store.claims('telegram-updates', { durability: 'batched' });
-  const blocked: KeyValue<number> = store.namespace('telegram-blocked');
+  const blocked: KeyValue<number> = store.namespace(BLOCKED_NAMESPACE);
   const ui = core.composer;
-  const langLabels = Object.fromEntries(LANGS.map((l) => [l, ui.ui('langShort', l)])) as Record<Lang, string>;
-  const sender = createTelegramSender(bot.api, langLabels, blocked, logger);
+  const sender = createTelegramSenderFor(bot.api, ui, store, logger);
   reminders?.usePoster('telegram', createTelegramPoster(sender));
 
   // Updates of one chat are handled in order, others concurrently (polling and webhook alike).

@@ -7,6 +7,9 @@ import type { TelegramConfig } from '../../src/config.ts';
  * because that plugin's Bottleneck scheduling adds ~10–30 ms to every call even when no
  * limit is near (measured in `npm run bench`); this pacer adds nothing until a limit is reached.
  */
+/** The one-second window as the pacer counts it: a little longer than Telegram's. */
+export const SECOND_WITH_GUARD = 1040;
+
 export class Pacer {
   private readonly global: number[] = [];
   private readonly lastInChat = new Map<string, number>();
@@ -30,10 +33,11 @@ export class Pacer {
     const window = isGroup ? prune(this.groupWindow.get(chatId) ?? [], at - 60_000) : [];
     if (isGroup && window.length >= this.rate.groupPerMinute)
       at = Math.max(at, (window[window.length - this.rate.groupPerMinute] as number) + 60_000);
-    // Everyone: at most globalPerSecond in any second.
-    prune(this.global, at - 1000);
+    // Everyone: at most globalPerSecond in any second (plus a guard band: timers fire late and
+    // requests arrive with jitter, and each 429 would stall a message for a whole second).
+    prune(this.global, at - SECOND_WITH_GUARD);
     if (this.global.length >= this.rate.globalPerSecond)
-      at = Math.max(at, (this.global[this.global.length - this.rate.globalPerSecond] as number) + 1000);
+      at = Math.max(at, (this.global[this.global.length - this.rate.globalPerSecond] as number) + SECOND_WITH_GUARD);
     insertSorted(this.global, at);
     this.lastInChat.set(chatId, at);
     if (isGroup) {

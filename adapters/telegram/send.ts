@@ -1,7 +1,9 @@
 import { type Api, GrammyError } from 'grammy';
 import type { Reply } from '../../src/core/types.ts';
 import type { Logger } from '../../src/logger.ts';
-import type { KeyValue } from '../../src/store/store.ts';
+import type { ReplyComposer } from '../../src/qa/compose.ts';
+import type { KeyValue, Store } from '../../src/store/store.ts';
+import { LANGS, type Lang } from '../../src/text/script.ts';
 import { renderTelegram } from './render.ts';
 
 export interface SendOptions {
@@ -17,6 +19,15 @@ export interface TelegramSender {
  * Renders and sends a reply. 403 (blocked, kicked) is expected in a bot's life: recorded and
  * logged quietly, never thrown. Other failures propagate to the adapter's catch-all.
  */
+/** The sender as the bot and reminder posters build it: button labels from the UI strings, 403s recorded. */
+export function createTelegramSenderFor(api: Api, composer: ReplyComposer, store: Store, logger: Logger): TelegramSender {
+  const langLabels = Object.fromEntries(LANGS.map((l) => [l, composer.ui('langShort', l)])) as Record<Lang, string>;
+  return createTelegramSender(api, langLabels, store.namespace<number>(BLOCKED_NAMESPACE), logger);
+}
+
+/** Chats that blocked or removed the bot, with when it was noticed. */
+export const BLOCKED_NAMESPACE = 'telegram-blocked';
+
 export function createTelegramSender(
   api: Api,
   langLabels: Parameters<typeof renderTelegram>[1],

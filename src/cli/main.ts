@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createApp } from '../bootstrap.ts';
 import { loadConfig } from '../config.ts';
@@ -14,7 +15,17 @@ const USAGE = `usage: npm run cli -- <command>
   content build         rebuild article.json from source.txt
   content check         validate all content; exit 1 on any problem`;
 
-async function main(argv: string[]): Promise<number> {
+/** A command the composition root adds (it may use adapters, which the core cannot import). */
+export interface CliExtension {
+  usage: string;
+  /** Receives the arguments after the command name; returns the exit code. */
+  run(args: string[]): Promise<number>;
+}
+
+export async function main(argv: string[], extensions: Record<string, CliExtension> = {}): Promise<number> {
+  const extension = argv[0] !== undefined ? extensions[argv[0]] : undefined;
+  if (extension) return extension.run(argv.slice(1));
+  const usage = [USAGE, ...Object.values(extensions).map((e) => e.usage)].join('\n');
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -22,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const [command, ...rest] = positionals;
   if (values.help || !command) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${usage}\n`);
     return command || values.help ? 0 : 2;
   }
   const config = loadConfig();
@@ -30,11 +41,11 @@ async function main(argv: string[]): Promise<number> {
     const sub = rest[0];
     if (sub === 'build') return contentBuild(config.contentDir, values.article);
     if (sub === 'check') return contentCheck(config.contentDir, values.article);
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${usage}\n`);
     return 2;
   }
   if (command !== 'ask' && command !== 'chat') {
-    process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
+    process.stderr.write(`unknown command "${command}"\n${usage}\n`);
     return 2;
   }
   // Replies own stdout; logs go to stderr.
@@ -61,12 +72,18 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`${describeStartupError(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+/** Runs the CLI as a program: exit code set, a failure printed as one line. */
+export function runCliProgram(extensions: Record<string, CliExtension> = {}): void {
+  main(process.argv.slice(2), extensions).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${describeStartupError(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+// Run directly (`tsx src/cli/main.ts`, as content:check does) it is the core's CLI alone.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) runCliProgram();

@@ -36,5 +36,10 @@ export interface Command {
     min?: number;
     max?: number;
   };
+  /**
+   * Whether the argument tells the reader's language: 'prose' (a question) by default;
+   * 'chinese-only' when it is mostly keywords, so only Chinese in it counts.
+   */
+  argumentLanguage?: 'prose' | 'chinese-only';
   run(ctx: CommandContext): Promise<Reply> | Reply;
 }

@@ -1,5 +1,6 @@
 import type { Reply } from '../core/types.ts';
 import type { ReplyComposer } from '../qa/compose.ts';
+
 import { parseSchedule, type Schedule, type ScheduleProblem } from '../reminders/schedule.ts';
 import type { Lang } from '../text/script.ts';
 import type { Command, CommandContext } from './command.ts';
@@ -57,7 +58,7 @@ export function describeMoment(at: Date, timezone: string, lang: Lang): string {
   }).format(at);
 }
 
-function say(composer: ReplyComposer, lang: Lang, text: string, kind: Reply['kind'] = 'clarify'): Reply {
+function say(lang: Lang, text: string, kind: Reply['kind'] = 'clarify'): Reply {
   return { kind, lang, blocks: [{ type: 'paragraph', text }], citations: [], suggestions: [], source: 'offline' };
 }
 
@@ -67,20 +68,20 @@ function say(composer: ReplyComposer, lang: Lang, text: string, kind: Reply['kin
  * the user decides for themself.
  */
 async function runRemind({ event, args, lang, composer, reminders, isAdmin }: CommandContext): Promise<Reply> {
-  if (!reminders) return say(composer, lang, composer.ui('remindUnavailable', lang));
+  if (!reminders) return say(lang, composer.ui('remindUnavailable', lang));
   const [first = '', ...rest] = args.trim().split(/\s+/);
   const action = ACTIONS[first.toLowerCase()];
   const { platform, chatId } = event;
   if (!action) {
     const status = await reminders.status(platform, chatId);
     const usage = composer.ui('remindUsage', lang);
-    if (!status) return say(composer, lang, usage);
+    if (!status) return say(lang, usage);
     const current = composer.ui('remindStatusOn', lang, {
       schedule: describeSchedule(status.subscription.schedule, lang, composer),
       next: describeMoment(status.next, status.subscription.schedule.timezone, lang),
     });
     return {
-      ...say(composer, lang, current),
+      ...say(lang, current),
       blocks: [
         { type: 'paragraph', text: current },
         { type: 'paragraph', text: usage },
@@ -89,9 +90,8 @@ async function runRemind({ event, args, lang, composer, reminders, isAdmin }: Co
   }
   if (action === 'status') {
     const status = await reminders.status(platform, chatId);
-    if (!status) return say(composer, lang, composer.ui('remindNotOn', lang));
+    if (!status) return say(lang, composer.ui('remindNotOn', lang));
     return say(
-      composer,
       lang,
       composer.ui('remindStatusOn', lang, {
         schedule: describeSchedule(status.subscription.schedule, lang, composer),
@@ -99,17 +99,16 @@ async function runRemind({ event, args, lang, composer, reminders, isAdmin }: Co
       }),
     );
   }
-  if (event.chatType !== 'private' && !(await isAdmin())) return say(composer, lang, composer.ui('remindAdminOnly', lang), 'refused');
+  if (event.chatType !== 'private' && !(await isAdmin())) return say(lang, composer.ui('remindAdminOnly', lang), 'refused');
   if (action === 'now') return reminders.preview(platform, chatId, lang);
   if (action === 'off') {
     const existed = await reminders.unsubscribe(platform, chatId);
-    return say(composer, lang, composer.ui(existed ? 'remindOff' : 'remindNotOn', lang));
+    return say(lang, composer.ui(existed ? 'remindOff' : 'remindNotOn', lang));
   }
   const parsed = parseSchedule(rest.join(' '));
-  if (!parsed.ok) return say(composer, lang, composer.ui(PROBLEM_KEYS[parsed.problem], lang, { input: parsed.input.slice(0, 80) }));
+  if (!parsed.ok) return say(lang, composer.ui(PROBLEM_KEYS[parsed.problem], lang, { input: parsed.input.slice(0, 80) }));
   const { next } = await reminders.subscribe(platform, chatId, parsed.schedule, lang);
   return say(
-    composer,
     lang,
     composer.ui('remindOn', lang, {
       schedule: describeSchedule(parsed.schedule, lang, composer),
@@ -123,5 +122,6 @@ export const remindCommand: Command = {
   nameKey: 'nameRemind',
   descriptionKey: 'cmdRemind',
   argument: { name: 'schedule', descriptionKey: 'argSchedule', kind: 'text', required: false },
+  argumentLanguage: 'chinese-only',
   run: runRemind,
 };

@@ -12,7 +12,7 @@ import type { Reminders } from '../reminders/scheduler.ts';
 import type { Store } from '../store/store.ts';
 import { writeBehind } from '../store/write-behind.ts';
 import type { ScriptConverter } from '../text/convert.ts';
-import { cleanText } from '../text/normalize.ts';
+import { cleanText, hasHan } from '../text/normalize.ts';
 import { detectScript, type Lang, type ScriptReport } from '../text/script.ts';
 import { chooseLang } from './language.ts';
 import type { Clock } from './ports.ts';
@@ -129,10 +129,15 @@ export function createCore(deps: CoreDeps): Core {
     const chars = cleaned.length > MAX_QUESTION_CHARS ? Array.from(cleaned) : undefined;
     const truncated = chars !== undefined && chars.length > MAX_QUESTION_CHARS;
     const text = chars && truncated ? chars.slice(0, MAX_QUESTION_CHARS).join('') : cleaned;
-    const lang = chooseLang({ text, override: langOverride, hint: event.langHint, locale: event.locale, previous: previous?.lang }, detect);
+    const command = event.command ? commands.get(event.command) : undefined;
+    // Keywords and times ("on 21:30 Asia/Taipei") say nothing about the reader's language.
+    const langText = command?.argumentLanguage === 'chinese-only' && !hasHan(text) ? '' : text;
+    const lang = chooseLang(
+      { text: langText, override: langOverride, hint: event.langHint, locale: event.locale, previous: previous?.lang },
+      detect,
+    );
 
     let reply: Reply;
-    const command = event.command ? commands.get(event.command) : undefined;
     const followEntry = event.entryId ? composer.entries.get(event.entryId) : undefined;
     const block = event.blockId ? composer.blockReply(event.blockId, lang) : undefined;
     if (block) {

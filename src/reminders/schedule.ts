@@ -107,9 +107,24 @@ export function cronOf(schedule: Schedule): string {
   return `${minute} ${hour} * * ${schedule.kind === 'weekly' ? schedule.day : '*'}`;
 }
 
+// Parsing a pattern costs more than computing a run; a fan-out asks for the same few schedules
+// thousands of times. Bounded: the oldest pattern is dropped past this many.
+const PARSED_LIMIT = 1000;
+const parsed = new Map<string, Cron>();
+function cronFor(schedule: Schedule): Cron {
+  const key = `${cronOf(schedule)}|${schedule.timezone}`;
+  let cron = parsed.get(key);
+  if (!cron) {
+    cron = new Cron(cronOf(schedule), { timezone: schedule.timezone, paused: true });
+    if (parsed.size >= PARSED_LIMIT) parsed.delete(parsed.keys().next().value as string);
+    parsed.set(key, cron);
+  }
+  return cron;
+}
+
 /** The first slot strictly after `after`, in real time (DST handled by the timezone). */
 export function nextSlot(schedule: Schedule, after: Date): Date {
-  const next = new Cron(cronOf(schedule), { timezone: schedule.timezone, paused: true }).nextRun(after);
+  const next = cronFor(schedule).nextRun(after);
   if (!next) throw new Error(`schedule ${cronOf(schedule)} has no next run`);
   return next;
 }

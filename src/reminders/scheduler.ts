@@ -164,7 +164,8 @@ export function createReminders(deps: RemindersDeps): Reminders {
       report.removed++;
       logger.info({ chat: key }, 'reminder: chat no longer reachable; subscription removed');
     } else if (typeof outcome === 'object') {
-      await migrate(subscription.platform, subscription.chatId, outcome.movedTo);
+      // The new id's next slot comes after this one: the post below is this slot's.
+      await migrate(subscription.platform, subscription.chatId, outcome.movedTo, at);
       const moved = await poster.post(outcome.movedTo, reply).catch(() => 'failed' as const);
       if (moved === 'sent') report.sent++;
       else report.failed++;
@@ -173,13 +174,18 @@ export function createReminders(deps: RemindersDeps): Reminders {
     }
   }
 
-  async function migrate(platform: Subscription['platform'], fromChatId: string, toChatId: string): Promise<void> {
+  async function migrate(
+    platform: Subscription['platform'],
+    fromChatId: string,
+    toChatId: string,
+    after = new Date(clock.now()),
+  ): Promise<void> {
     const from = keyOf(platform, fromChatId);
     const to = keyOf(platform, toChatId);
     const subscription = await subscriptions.get(from);
     if (!subscription) return;
     await subscriptions.set(to, { ...subscription, chatId: toChatId });
-    await queue.put(to, nextSlot(subscription.schedule, new Date(clock.now())).getTime());
+    await queue.put(to, nextSlot(subscription.schedule, after).getTime());
     await remove(from);
     logger.info({ from, to }, 'reminder: subscription moved to the chat’s new id');
   }

@@ -44,7 +44,7 @@ async function throughput(handle: (u: Update) => Promise<void>, batch: Update[],
   return Math.round((batch.length / (performance.now() - started)) * 1000);
 }
 
-async function startRemoteFake(): Promise<{ apiRoot: string; token: string; child: ChildProcess }> {
+export async function startRemoteFake(): Promise<{ apiRoot: string; token: string; child: ChildProcess }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/fake-telegram-process.ts'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

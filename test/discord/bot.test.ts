@@ -211,8 +211,17 @@ describe('registration and start-up', () => {
       DISCORD_GUILD_ID: fake.guildId,
     };
     const first = await run(['adapters/discord/register.ts'], env);
-    expect(first.out).toContain(`discord: 6 commands registered (server ${fake.guildId})`);
+    expect(first.out).toContain(`discord: 7 commands registered (server ${fake.guildId})`);
     const ids = (fake.commands.guilds[fake.guildId] ?? []).map((c) => c.id);
+    // Accepted by the fake's checks as Discord would: sub-commands, localizations, permissions.
+    const remind = fake.commands.guilds[fake.guildId]?.find((c) => c.name === 'remind');
+    expect(remind).toMatchObject({ default_member_permissions: '16', name_localizations: { 'zh-TW': '提醒', 'zh-CN': '提醒' } });
+    expect(remind?.options).toEqual([
+      expect.objectContaining({ type: 1, name: 'on' }),
+      expect.objectContaining({ type: 1, name: 'off' }),
+      expect.objectContaining({ type: 1, name: 'status' }),
+      expect.objectContaining({ type: 1, name: 'now' }),
+    ]);
     const second = await run(['adapters/discord/register.ts'], env);
     expect(second.code).toBe(0);
     expect((fake.commands.guilds[fake.guildId] ?? []).map((c) => c.id)).toEqual(ids);

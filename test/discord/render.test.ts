@@ -89,7 +89,7 @@ describe('slash commands', () => {
   it('are localized for zh-TW, zh-CN and English, valid for Discord, usable in servers and DMs', async () => {
     const { core } = await createTestCore();
     const commands = slashCommands(core.commands, core.composer);
-    expect(commands.map((c) => c.name)).toEqual(['ask', 'summary', 'advice', 'source', 'lang', 'help']);
+    expect(commands.map((c) => c.name)).toEqual(['ask', 'summary', 'advice', 'source', 'lang', 'remind', 'help']);
     for (const c of commands) {
       expect(c.name).toMatch(/^[-_a-z0-9]{1,32}$/);
       expect(Object.keys(c.name_localizations).sort()).toEqual(['en-GB', 'en-US', 'zh-CN', 'zh-TW']);
@@ -103,5 +103,30 @@ describe('slash commands', () => {
     const advice = commands.find((c) => c.name === 'advice');
     expect(advice?.options[0]?.choices).toHaveLength(4);
     expect(commands.find((c) => c.name === 'summary')?.name_localizations['zh-TW']).toBe('摘要');
+  });
+
+  it('/remind has the sub-commands on [time] [timezone], off, status and now, for channel managers by default', async () => {
+    const { core } = await createTestCore();
+    const remind = slashCommands(core.commands, core.composer).find((c) => c.name === 'remind');
+    expect(remind?.name_localizations).toMatchObject({ 'zh-TW': '提醒', 'zh-CN': '提醒', 'en-US': 'remind' });
+    // Manage Channels (1 << 4); servers may change who sees it, so the bot still checks at run time.
+    expect(remind?.default_member_permissions).toBe('16');
+    expect(remind?.contexts).toEqual([0, 1]);
+    expect(remind?.integration_types).toEqual([0]);
+    expect(remind?.options.map((o) => [o.type, o.name])).toEqual([
+      [1, 'on'],
+      [1, 'off'],
+      [1, 'status'],
+      [1, 'now'],
+    ]);
+    const on = remind?.options[0] as { description_localizations: Record<string, string>; options: Record<string, unknown>[] };
+    expect(on.description_localizations['zh-TW']).toBe('開啟定時防詐提醒');
+    expect(on.options).toEqual([
+      expect.objectContaining({ type: 3, name: 'time', required: false, max_length: 100 }),
+      expect.objectContaining({ type: 3, name: 'timezone', required: false, autocomplete: true }),
+    ]);
+    expect(on.options[1]?.description_localizations).toMatchObject({ 'zh-CN': expect.stringContaining('时区') });
+    // No other command is restricted.
+    expect(slashCommands(core.commands, core.composer).filter((c) => c.default_member_permissions !== undefined)).toHaveLength(1);
   });
 });

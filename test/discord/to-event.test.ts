@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buttonToEvent, commandToEvent } from '../../adapters/discord/to-event.ts';
+import { canonicalTimezone, timezoneChoices } from '../../adapters/discord/remind.ts';
+import { buttonToEvent, commandToEvent, subcommandText } from '../../adapters/discord/to-event.ts';
 import { createTestCore } from '../helpers/core.ts';
 
 const GUILD = { channelId: '1100000000000000001', userId: '1200000000000000002', guildId: '1300000000000000003', locale: 'zh-TW' };
@@ -19,6 +20,17 @@ describe('Discord interactions as core events', () => {
     expect(commandToEvent(DM, 'summary', null)).toMatchObject({ command: 'summary', text: '' });
   });
 
+  it('a sub-command and its options are the argument text the core reads: /remind on 21:30 Asia/Taipei', () => {
+    expect(commandToEvent(GUILD, 'remind', subcommandText('on', ['21:30', 'Asia/Taipei']))).toMatchObject({
+      command: 'remind',
+      text: 'on 21:30 Asia/Taipei',
+      chatType: 'group',
+    });
+    expect(subcommandText('on', [null, ' Europe/London '])).toBe('on Europe/London');
+    expect(subcommandText('on', ['weekly mon 09:00', null])).toBe('on weekly mon 09:00');
+    expect(subcommandText('status', [])).toBe('status');
+  });
+
   it('buttons map to follow-ups, and forged ids to nothing', () => {
     expect(buttonToEvent(GUILD, 'b:p3')).toMatchObject({ blockId: 'p3' });
     expect(buttonToEvent(GUILD, 't:zh-Hans:rec.2')).toMatchObject({ entryId: 'rec.2', langHint: 'zh-Hans', locale: undefined });
@@ -36,5 +48,29 @@ describe('autocomplete suggestions', () => {
     expect(typed[0]).toContain('抓');
     expect(typed.every((q) => Array.from(q).length <= 100)).toBe(true);
     expect(core.answerer.suggest('telecom operators', 'en', 5)[0]).toMatch(/operator/i);
+  });
+});
+
+describe('time zones on Discord', () => {
+  it('autocomplete offers IANA zones matching what is typed, the city first, at most 25', () => {
+    expect(timezoneChoices('taip')[0]).toEqual({ name: 'Asia/Taipei', value: 'Asia/Taipei' });
+    expect(timezoneChoices('new york')[0]?.value).toBe('America/New_York');
+    const america = timezoneChoices('america');
+    expect(america).toHaveLength(25);
+    expect(america.every((c) => c.value.startsWith('America/'))).toBe(true);
+    expect(
+      timezoneChoices('')
+        .map((c) => c.value)
+        .slice(0, 2),
+    ).toEqual(['Asia/Taipei', 'Asia/Shanghai']);
+    expect(timezoneChoices('utc')[0]?.value).toBe('UTC');
+    expect(timezoneChoices('no such place')).toEqual([]);
+  });
+
+  it('a zone typed by hand is written as the zone is; anything else is left for the core to refuse', () => {
+    expect(canonicalTimezone('asia/taipei')).toBe('Asia/Taipei');
+    expect(canonicalTimezone(' Taipei ')).toBe('Asia/Taipei');
+    expect(canonicalTimezone('los angeles')).toBe('America/Los_Angeles');
+    expect(canonicalTimezone('Mars/Olympus')).toBe('Mars/Olympus');
   });
 });

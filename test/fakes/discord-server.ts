@@ -14,6 +14,11 @@
  *   const record = fake.dispatchInteraction(chatInputCommand('ask', { question: '…' }));
  *   const callback = await fake.waitForCallback(record.id);
  *
+ * Messages the bot posts to a channel (POST /channels/:id/messages: the guild's #general, or the DM
+ * channel of a user who has used the bot) are kept in `channelPosts`; `setChannelState` makes a
+ * channel answer as Discord does once the bot lost access (403 50001), may not post (403 50013)
+ * or the channel was deleted (404 10003).
+ *
  * Error bodies follow Discord's shape ({ message, code, errors? }). The top-level codes (40060,
  * 10062, 50035, 50006, 10008, 10015, 50027) are Discord's; the per-field `_errors[].code` strings
  * are Discord's where known (BASE_TYPE_MAX_LENGTH, APPLICATION_COMMAND_INVALID_NAME, …) and
@@ -364,6 +369,17 @@ export interface GatewaySessionInfo {
   seq: number;
 }
 
+export interface ChannelPost {
+  channelId: string;
+  body: Json;
+  /** The message as Discord returned it. */
+  message: Json;
+  at: number;
+}
+
+/** How a channel answers the bot's posts: as usual, or as Discord does once it is out of reach. */
+export type ChannelState = 'ok' | 'missing-access' | 'missing-permissions' | 'unknown';
+
 export type FailureScript =
   | { status: 429; retryAfter: number; global?: boolean; scope?: 'user' | 'shared' | 'global' }
   | { status: number; body?: unknown; headers?: Record<string, string> };
@@ -424,6 +440,11 @@ export interface FakeDiscord {
   waitForFollowUp(interactionId: string, ms?: number, count?: number): Promise<MessageChange>;
   /** Current state of a message the fake holds (interaction responses, follow-ups, channel messages). */
   message(id: string): Json | undefined;
+  /** Messages posted to channels (not interaction replies), in order. */
+  channelPosts: ChannelPost[];
+  /** From now on the channel answers the bot's posts as `state` says (403 / 404 like Discord). */
+  setChannelState(channelId: string, state: ChannelState): void;
+  waitForChannelPost(channelId: string, ms?: number, count?: number): Promise<ChannelPost>;
   close(): Promise<void>;
 }
 
@@ -830,6 +851,7 @@ const ERR = {
   unknownMessage: { message: 'Unknown Message', code: 10008 },
   unknownChannel: { message: 'Unknown Channel', code: 10003 },
   missingAccess: { message: 'Missing Access', code: 50001 },
+  missingPermissions: { message: 'Missing Permissions', code: 50013 },
   emptyMessage: { message: 'Cannot send an empty message', code: 50006 },
   invalidJson: { message: 'The request body contains invalid JSON.', code: 50109 },
   invalidVersion: { message: 'Invalid API version provided', code: 50041 },
@@ -895,6 +917,10 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     [FAKE_OWNER_USER.id, FAKE_OWNER_USER],
   ]);
   const failures: { method: string; pattern: RegExp; failure: FailureScript; times: number }[] = [];
+  const channelPosts: ChannelPost[] = [];
+  const channelStates = new Map<string, ChannelState>();
+  /** DM channels Discord opened between users and the bot (seen in interactions). */
+  const dmChannels = new Set<string>();
   const gatewayLog: FakeDiscord['gatewayLog'] = [];
   const closeCodes: FakeDiscord['closeCodes'] = [];
   const sessions = new Map<string, Session>();
@@ -1476,14 +1502,19 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const channelMessages = (ctx: Ctx, channelId: string): Reply => {
     if (!ctx.authorized) return fail(401, ERR.unauthorized);
     const channels = guild.channels as Json[];
-    if (!channels.some((c) => c.id === channelId && c.type === 0)) return fail(404, ERR.unknownChannel);
+    const inGuild = channels.some((c) => c.id === channelId && c.type === 0);
+    const state = channelStates.get(channelId) ?? 'ok';
+    if (state === 'unknown' || (!inGuild && !dmChannels.has(channelId))) return fail(404, ERR.unknownChannel);
+    if (state === 'missing-access') return fail(403, ERR.missingAccess);
+    if (state === 'missing-permissions') return fail(403, ERR.missingPermissions);
     if (ctx.method !== 'POST') return fail(405, { message: '405: Method Not Allowed', code: 0 });
     const body = isObj(ctx.body) ? ctx.body : {};
     const errs = new FormErrors();
     checkMessage(errs, [], body);
     if (errs.count > 0) return fail(400, errs.body);
     if (isEmptyMessage(body, ctx.files.length)) return fail(400, ERR.emptyMessage);
-    const message = createMessage(body, { channelId, guildId: FAKE_GUILD_ID, type: 0, files: ctx.files });
+    const message = createMessage(body, { channelId, guildId: inGuild ? FAKE_GUILD_ID : undefined, type: 0, files: ctx.files });
+    channelPosts.push({ channelId, body, message, at: Date.now() });
     notify();
     return ok(message);
   };
@@ -1755,6 +1786,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const user = isObj(p.member) && isObj(p.member.user) ? p.member.user : isObj(p.user) ? p.user : undefined;
       if (user && typeof user.id === 'string') knownUsers.set(user.id, user);
       if (isObj(p.message) && typeof p.message.id === 'string' && !messages.has(p.message.id)) messages.set(p.message.id, p.message);
+      if (isObj(p.channel) && p.channel.type === 1 && typeof p.channel.id === 'string') dmChannels.add(p.channel.id);
       const targets = readySessions();
       if (targets.length === 0)
         throw new Error('fake Discord: no gateway session to deliver the interaction to (has the client logged in?)');
@@ -1802,6 +1834,12 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     waitForFollowUp: (id, ms = 5_000, count = 1) =>
       waitFor(() => recordOf(id).followUps[count - 1], ms, `follow-up #${count} of interaction ${id}`),
     message: (id) => messages.get(id),
+    channelPosts,
+    setChannelState(channelId, state) {
+      channelStates.set(channelId, state);
+    },
+    waitForChannelPost: (channelId, ms = 5_000, count = 1) =>
+      waitFor(() => channelPosts.filter((p) => p.channelId === channelId)[count - 1], ms, `post #${count} to channel ${channelId}`),
     async close() {
       for (const conn of connections) conn.ws.terminate();
       connections.clear();

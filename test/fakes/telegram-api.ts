@@ -39,6 +39,14 @@ export interface FakeTelegram {
   /** Waits until `count` successful calls of `method` were made (or throws after `ms`). */
   waitFor(method: string, count?: number, ms?: number): Promise<ApiCall[]>;
   admins: Set<number>;
+  /** Every message to this chat fails like this from now on (403 blocked, a migrated group…). */
+  failChat(chatId: number, failure: Failure): void;
+  /**
+   * Enforces Telegram's overall limit: more than `perSecond` messages in any second get a 429
+   * with retry_after, as Telegram does. `rejected` counts them.
+   */
+  limitGlobalRate(perSecond: number): void;
+  readonly rejected: number;
   close(): Promise<void>;
 }
 
@@ -47,6 +55,10 @@ export async function startFakeTelegram(token = '123456789:TEST-token-for-the-fa
   const updates: Update[] = [];
   const failures = new Map<string, Failure[]>();
   const admins = new Set<number>();
+  const chatFailures = new Map<number, Failure>();
+  let globalPerSecond = Number.POSITIVE_INFINITY;
+  const recentSends: number[] = [];
+  let rejected = 0;
   const waiters = new Set<() => void>();
   const sockets = new Set<Socket>();
   let nextUpdateId = 1000;
@@ -131,6 +143,18 @@ export async function startFakeTelegram(token = '123456789:TEST-token-for-the-fa
         const problem = checkText(params);
         if (problem) return bad(problem);
         const chatId = Number(params.chat_id);
+        const chatFailure = chatFailures.get(chatId);
+        if (chatFailure) return bad(chatFailure);
+        if (method === 'sendMessage' && Number.isFinite(globalPerSecond)) {
+          const now = Date.now();
+          while (recentSends.length > 0 && (recentSends[0] as number) <= now - 1000) recentSends.shift();
+          if (recentSends.length >= globalPerSecond) {
+            rejected++;
+            const wait = Math.max(1, Math.ceil(((recentSends[0] as number) + 1000 - now) / 1000));
+            return bad({ error_code: 429, description: `Too Many Requests: retry after ${wait}`, parameters: { retry_after: wait } });
+          }
+          recentSends.push(now);
+        }
         return ok({
           message_id: nextMessageId++,
           date: Math.floor(Date.now() / 1000),
@@ -176,6 +200,23 @@ export async function startFakeTelegram(token = '123456789:TEST-token-for-the-fa
       notify();
       return reply(res, 200, { ok: true });
     }
+    if (req.url?.startsWith('/__control/limit/')) {
+      globalPerSecond = Number(req.url.slice('/__control/limit/'.length));
+      return reply(res, 200, { ok: true });
+    }
+    if (req.url === '/__control/stats') {
+      const sends = calls.filter((c) => c.ok && c.method === 'sendMessage');
+      return reply(res, 200, {
+        ok: true,
+        result: {
+          sent: sends.length,
+          rejected,
+          chats: new Set(sends.map((c) => String(c.params.chat_id))).size,
+          first: sends[0]?.at,
+          last: sends.at(-1)?.at,
+        },
+      });
+    }
     if (req.url?.startsWith('/__control/count/')) {
       const method = req.url.slice('/__control/count/'.length);
       return reply(res, 200, { ok: true, result: calls.filter((c) => c.ok && c.method === method).length });
@@ -209,6 +250,15 @@ export async function startFakeTelegram(token = '123456789:TEST-token-for-the-fa
       updates.push(full);
       notify();
       return full.update_id;
+    },
+    failChat(chatId, failure) {
+      chatFailures.set(chatId, failure);
+    },
+    limitGlobalRate(perSecond) {
+      globalPerSecond = perSecond;
+    },
+    get rejected() {
+      return rejected;
     },
     failNext(method, failure, times = 1) {
       failures.set(method, [...(failures.get(method) ?? []), ...Array.from({ length: times }, () => failure)]);

@@ -4,6 +4,9 @@ import { createTelegramBot, registerTelegramCommands } from '../../adapters/tele
 import { parseConfig } from '../../src/config.ts';
 import { loadContent } from '../../src/content/load.ts';
 import { type Core, createCore } from '../../src/core/core.ts';
+import type { Clock } from '../../src/core/ports.ts';
+import { ReplyComposer } from '../../src/qa/compose.ts';
+import { createReminders } from '../../src/reminders/scheduler.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import type { FakeTelegram } from '../fakes/telegram-api.ts';
 import { capturedLogger, testConvert } from './core.ts';
@@ -11,7 +14,7 @@ import { capturedLogger, testConvert } from './core.ts';
 /** The real grammY bot with the real core, its API calls going over HTTP to the fake Bot API. */
 export async function createTelegramHarness(
   fake: FakeTelegram,
-  options: { env?: Record<string, string>; core?: Core; store?: Store; logLevel?: string } = {},
+  options: { env?: Record<string, string>; core?: Core; store?: Store; logLevel?: string; clock?: Clock } = {},
 ) {
   const config = parseConfig({
     TELEGRAM_BOT_TOKEN: fake.token,
@@ -24,19 +27,16 @@ export async function createTelegramHarness(
   });
   const { logger, logs } = capturedLogger([config.telegramToken], options.logLevel);
   const store = options.store ?? (await openStore('sqlite://:memory:'));
+  const content = await loadContent('content', 'cambodia-scam-sweep');
+  const convert = testConvert();
+  const composer = new ReplyComposer(content, convert);
+  const clock = options.clock ?? { now: () => Date.now() };
+  const reminders = createReminders({ content, composer, store, clock, logger, retryDelaysMs: [10] });
   const core =
-    options.core ??
-    createCore({
-      content: await loadContent('content', 'cambodia-scam-sweep'),
-      convert: testConvert(),
-      store,
-      clock: { now: () => Date.now() },
-      logger,
-      config: { contextTtlMs: 60_000 },
-    });
+    options.core ?? createCore({ content, convert, composer, store, clock, logger, config: { contextTtlMs: 60_000 }, reminders });
   // The same HTTP client as production, so tests exercise the wire path the bot really uses.
   const http = createTelegramHttp();
-  const bot = createTelegramBot({ token: fake.token, config: config.telegram, core, store, logger, http });
+  const bot = createTelegramBot({ token: fake.token, config: config.telegram, core, store, logger, http, reminders });
   await bot.init();
   let updateId = 1;
   return {
@@ -45,6 +45,7 @@ export async function createTelegramHarness(
     store,
     logs,
     http,
+    reminders,
     register: () => registerTelegramCommands(bot, core),
     /** Delivers one update through grammY, as polling or a webhook would. */
     deliver: async (update: Omit<Update, 'update_id'> & { update_id?: number }) => {
