@@ -1,12 +1,16 @@
 /**
- * Composition root: config → logger → store → content → core → platforms.
- * With no platform token it opens the console chat on the same core.
+ * Composition root: config → logger → store → content → core → ops server → platforms →
+ * scheduler, as ROLES says (default: every configured platform, and the scheduler with them).
+ * With no platform configured it opens the console chat on the same core.
  */
 import { createApp } from '../src/bootstrap.ts';
 import { runConsoleChat } from '../src/cli/chat.ts';
 import { loadConfig } from '../src/config.ts';
-import { describeStartupError } from '../src/errors.ts';
-import { startReminderLoop } from '../src/reminders/loop.ts';
+import { ConfigError, describeStartupError } from '../src/errors.ts';
+import { startOpsServer } from '../src/ops/server.ts';
+import { type ReminderLoop, startReminderLoop } from '../src/reminders/loop.ts';
+import { registerStandalonePosters } from './posters.ts';
+import { waitForStartupSlot } from './startup-backoff.ts';
 import type { RunningTransport } from './telegram/transport.ts';
 
 const CONNECT_HINT =
@@ -14,48 +18,84 @@ const CONNECT_HINT =
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await createApp(config, { logDestination: config.telegramToken || config.discordToken ? process.stdout : process.stderr });
-  if (!config.telegramToken && !config.discordToken) {
+  const { roles } = config;
+  const app = await createApp(config, { logDestination: roles.length > 0 ? process.stdout : process.stderr });
+  if (roles.length === 0) {
     await runConsoleChat({ core: app.core, input: process.stdin, output: process.stdout, banner: CONNECT_HINT });
     await app.close();
     return;
   }
+  const { logger } = app;
+  logger.info({ roles }, 'starting');
+  // Restarting over and over (a crash loop under a restart policy) waits longer each time.
+  await waitForStartupSlot(app.store, logger);
 
+  const ops = await startOpsServer({
+    port: config.port,
+    logger,
+    metrics: app.metrics,
+    checks: { store: () => app.store.ping().then(() => true) },
+  }).catch(async (error: unknown) => {
+    await app.close();
+    throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new ConfigError('PORT', `${config.port} is already in use`) : error;
+  });
   const running: RunningTransport[] = [];
-  // Each platform's library loads only when that platform is configured (memory, start-up).
-  if (config.telegramToken) running.push(await (await import('./telegram/index.ts')).startTelegram(app));
-  if (config.discordToken) running.push(await (await import('./discord/index.ts')).startDiscord(app));
-  // After the platforms, which register how reminders reach their chats.
-  const scheduler = config.reminders.enabled
-    ? await startReminderLoop({
+  let scheduler: ReminderLoop | undefined;
+  let closePosters: () => Promise<void> = async () => undefined;
+  const stopAll = async () => {
+    // Stop taking updates and let replies under way finish, within the shutdown timeout.
+    const timeout = new Promise<void>((r) => setTimeout(r, config.shutdownTimeoutMs).unref());
+    await Promise.race([Promise.allSettled([...running.map((r) => r.stop()), scheduler?.stop()]), timeout]);
+    await closePosters();
+    await ops.close();
+    await app.close();
+  };
+
+  try {
+    // Each platform's library loads only when that platform runs here (memory, start-up).
+    if (roles.includes('telegram')) {
+      const telegram = await (await import('./telegram/index.ts')).startTelegram(app, ops);
+      running.push(telegram);
+      ops.check('telegram', telegram.ready);
+    }
+    if (roles.includes('discord')) {
+      const discord = await (await import('./discord/index.ts')).startDiscord(app);
+      running.push(discord);
+      ops.check('discord', discord.ready);
+    }
+    if (roles.includes('scheduler')) {
+      // A scheduler without a platform bot here posts through the platforms' HTTP APIs.
+      if (!roles.includes('telegram') || !roles.includes('discord')) closePosters = await registerStandalonePosters(app, logger);
+      scheduler = await startReminderLoop({
         reminders: app.reminders,
         store: app.store,
-        logger: app.logger.child({ component: 'scheduler' }),
+        logger: logger.child({ component: 'scheduler' }),
         tickMs: config.reminders.tickMs,
-      }).catch(async (error: unknown) => {
-        await Promise.allSettled(running.map((r) => r.stop()));
-        await app.close();
-        throw error;
-      })
-    : undefined;
+        onTick: (report) => app.metrics.reminders(report),
+      });
+    }
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.logger.info({ signal }, 'shutting down');
-    await Promise.allSettled([...running.map((r) => r.stop()), scheduler?.stop()]);
-    await app.close();
+    logger.info({ signal }, 'shutting down: finishing replies under way');
+    await stopAll();
+    logger.info('stopped');
     process.exit(0);
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
 
-  // A transport that Telegram stopped (conflict, bad token) ends the process with an error.
+  // A transport the platform stopped (conflict, bad token) ends the process with an error.
+  if (running.length === 0) return;
   const outcome = await Promise.race(running.map((r) => r.done));
   if (!stopping && outcome !== 'stopped') {
-    await Promise.allSettled([...running.map((r) => r.stop()), scheduler?.stop()]);
-    await app.close();
+    await stopAll();
     process.exit(1);
   }
 }

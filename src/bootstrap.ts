@@ -5,6 +5,7 @@ import { type Core, createCore } from './core/core.ts';
 import { type Clock, systemClock } from './core/ports.ts';
 import { createChatCompletionClient } from './llm/client.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createMetrics, type Metrics } from './ops/metrics.ts';
 import { ReplyComposer } from './qa/compose.ts';
 import { createReminders, type Reminders } from './reminders/scheduler.ts';
 import { openStore, type Store } from './store/store.ts';
@@ -17,6 +18,7 @@ export interface App {
   core: Core;
   /** Subscriptions and the tick; platforms register their posters when they start. */
   reminders: Reminders;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -28,11 +30,13 @@ export interface AppOptions {
 
 /** Builds the platform-neutral part of the bot from a validated config. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const metrics = createMetrics();
   const logger = createLogger({
     level: config.logLevel,
     format: config.logFormat,
     secrets: [config.telegramToken, config.telegram.webhookSecret, config.discordToken, config.llm?.apiKey],
     destination: options.logDestination,
+    onErrorLine: metrics.error,
   });
   const started = performance.now();
   const convert = createScriptConverter();
@@ -52,7 +56,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     graceMs: config.reminders.graceMs,
     concurrency: config.reminders.concurrency,
   });
-  const core = createCore({ content, convert, composer, store, clock, logger, config, llm, reminders });
+  const core = createCore({ content, convert, composer, store, clock, logger, config, llm, reminders, observer: metrics.core });
   logger.debug(
     { ms: Math.round(performance.now() - started), store: store.backend, article: config.articleId, llm: config.llm?.model ?? 'off' },
     'core ready',
@@ -61,5 +65,5 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await core.flush();
     await store.close();
   };
-  return { config, logger, store, core, reminders, close };
+  return { config, logger, store, core, reminders, metrics, close };
 }

@@ -37,6 +37,9 @@ const booleanFlag = (fallback: boolean) =>
     .transform((v) => (v === undefined || v === '' ? fallback : v === 'true' || v === '1' || v === 'yes'));
 
 /** Every environment variable the bot reads. `.env.example` documents each one. */
+export const ROLE_NAMES = ['telegram', 'discord', 'scheduler'] as const;
+export type Role = (typeof ROLE_NAMES)[number];
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -73,11 +76,16 @@ const envSchema = z.object({
   TELEGRAM_RATE_GLOBAL_PER_SECOND: positiveInt(30),
   TELEGRAM_RATE_GROUP_PER_MINUTE: positiveInt(20),
   TELEGRAM_RATE_CHAT_PER_SECOND: positiveInt(1),
+  ROLES: optionalText.refine(
+    (v) => v === undefined || v.split(',').every((r) => ROLE_NAMES.includes(r.trim() as Role)),
+    'a comma-separated list of telegram, discord, scheduler',
+  ),
+  SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10),
   REMINDERS: booleanFlag(true),
   REMINDER_GRACE_MINUTES: positiveInt(60),
   REMINDER_TICK_SECONDS: positiveInt(20),
   REMINDER_CONCURRENCY: positiveInt(32),
-  PORT: positiveInt(8080).refine((v) => v <= 65535, 'a TCP port, 1-65535'),
+  PORT: nonNegativeInt(8080).refine((v) => v <= 65535, 'a TCP port, 1-65535 (0: any free port)'),
   DISCORD_TOKEN: optionalSecret,
   DISCORD_APPLICATION_ID: optionalText.refine(
     (v) => v === undefined || /^\d{17,20}$/.test(v),
@@ -172,6 +180,10 @@ export type Config = Readonly<{
   telegramToken: string | undefined;
   telegram: TelegramConfig;
   port: number;
+  /** The parts this process runs; empty: the console chat (no platform configured). */
+  roles: readonly Role[];
+  /** How long a graceful shutdown waits for replies under way. */
+  shutdownTimeoutMs: number;
   reminders: RemindersConfig;
   discordToken: string | undefined;
   discord: DiscordConfig;
@@ -210,6 +222,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       },
     },
     port: e.PORT,
+    roles: rolesOf(e),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
     reminders: {
       enabled: e.REMINDERS,
       graceMs: e.REMINDER_GRACE_MINUTES * 60_000,
@@ -220,6 +234,26 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     discord: { applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiBase: e.DISCORD_API_BASE.replace(/\/+$/, '') },
     llm: llmConfig(e),
   };
+}
+
+/**
+ * ROLES when set (each role's platform must be configured); otherwise every configured
+ * platform, and the reminder scheduler with them unless REMINDERS=false.
+ */
+function rolesOf(e: z.infer<typeof envSchema>): Role[] {
+  if (e.ROLES !== undefined) {
+    const roles = [...new Set(e.ROLES.split(',').map((r) => r.trim() as Role))];
+    if (roles.includes('telegram') && !e.TELEGRAM_BOT_TOKEN) throw new ConfigError('ROLES', 'telegram needs TELEGRAM_BOT_TOKEN');
+    if (roles.includes('discord') && !e.DISCORD_TOKEN) throw new ConfigError('ROLES', 'discord needs DISCORD_TOKEN');
+    if (roles.includes('scheduler') && !e.TELEGRAM_BOT_TOKEN && !e.DISCORD_TOKEN)
+      throw new ConfigError('ROLES', 'scheduler needs TELEGRAM_BOT_TOKEN or DISCORD_TOKEN to post reminders');
+    return roles;
+  }
+  const roles: Role[] = [];
+  if (e.TELEGRAM_BOT_TOKEN) roles.push('telegram');
+  if (e.DISCORD_TOKEN) roles.push('discord');
+  if (roles.length > 0 && e.REMINDERS) roles.push('scheduler');
+  return roles;
 }
 
 function llmConfig(e: z.infer<typeof envSchema>): LlmConfig | undefined {
@@ -263,3 +297,6 @@ export function loadConfig(envFile = '.env'): Config {
   }
   return parseConfig(process.env);
 }
+
+/** Every environment variable the bot reads (the deploy files are checked against it). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);

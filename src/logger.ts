@@ -38,6 +38,8 @@ export interface LoggerOptions {
   secrets?: readonly (string | undefined)[];
   /** Where lines go; default stdout. The JSONL CLI passes stderr so stdout stays pure. */
   destination?: Writable;
+  /** Called for every line at error level or above (the error metric). */
+  onErrorLine?: () => void;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
@@ -54,6 +56,16 @@ export function createLogger(options: LoggerOptions): Logger {
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       base: undefined,
       serializers: { err: pino.stdSerializers.err },
+      ...(options.onErrorLine
+        ? {
+            hooks: {
+              logMethod(args, method, level) {
+                if (level >= 50) options.onErrorLine?.();
+                method.apply(this, args);
+              },
+            },
+          }
+        : {}),
     },
     destination,
   );

@@ -64,6 +64,13 @@ function chatInputEvent(interaction: ChatInputCommandInteraction): ChatEvent {
 const privateRefusal = (event: ChatEvent, reply: Reply) => reply.kind === 'refused' && event.command === 'remind';
 
 /** The discord.js client with every interaction handler. Only the non-privileged Guilds intent. */
+const inFlightOf = new WeakMap<Client, Set<Promise<void>>>();
+
+/** Resolves when the interactions this client is handling now are answered. */
+export async function settled(client: Client): Promise<void> {
+  await Promise.all(inFlightOf.get(client) ?? []);
+}
+
 export function createDiscordClient({ config, core, logger }: DiscordBotDeps): Client {
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.apiBase } });
   const ui = core.composer;
@@ -125,9 +132,14 @@ export function createDiscordClient({ config, core, logger }: DiscordBotDeps): C
     await interaction.respond(choices);
   }
 
+  // Interactions under way, so a graceful shutdown can let them finish before disconnecting.
+  const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (interaction) => {
-    void handleInteraction(interaction).catch((error: unknown) => onError(interaction, error));
+    const handling = handleInteraction(interaction).catch((error: unknown) => onError(interaction, error));
+    inFlight.add(handling);
+    void handling.finally(() => inFlight.delete(handling));
   });
+  inFlightOf.set(client, inFlight);
 
   async function handleInteraction(interaction: Interaction): Promise<void> {
     if (interaction.isAutocomplete()) return autocomplete(interaction);

@@ -1,7 +1,8 @@
+import { Events } from 'discord.js';
 import type { App } from '../../src/bootstrap.ts';
 import { BotError } from '../../src/errors.ts';
 import type { RunningTransport } from '../telegram/transport.ts';
-import { createDiscordClient } from './client.ts';
+import { createDiscordClient, settled } from './client.ts';
 import { createDiscordPoster } from './poster.ts';
 
 export { createDiscordRestPoster } from './poster.ts';
@@ -32,8 +33,12 @@ export async function startDiscord(app: App): Promise<RunningTransport> {
   return {
     done,
     stop: async () => {
+      // New interactions are no longer taken once the gateway closes: finish these first.
+      client.removeAllListeners(Events.InteractionCreate);
+      await settled(client);
       await client.destroy();
       resolveDone('stopped');
     },
+    ready: () => client.isReady(),
   };
 }

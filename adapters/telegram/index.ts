@@ -1,12 +1,13 @@
 import { GrammyError } from 'grammy';
 import type { App } from '../../src/bootstrap.ts';
 import { BotError } from '../../src/errors.ts';
+import type { OpsServer } from '../../src/ops/server.ts';
 import { createTelegramHttp } from './api-fetch.ts';
 import { createTelegramBot, registerTelegramCommands } from './bot.ts';
 import { type RunningTransport, startPolling, startWebhook, webhookSecret } from './transport.ts';
 
 /** Starts the Telegram adapter as configured: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set. */
-export async function startTelegram(app: App): Promise<RunningTransport> {
+export async function startTelegram(app: App, ops: { route: OpsServer['route'] }): Promise<RunningTransport> {
   const token = app.config.telegramToken;
   if (!token) throw new Error('startTelegram needs TELEGRAM_BOT_TOKEN');
   const logger = app.logger.child({ adapter: 'telegram' });
@@ -36,7 +37,7 @@ export async function startTelegram(app: App): Promise<RunningTransport> {
   let transport: RunningTransport;
   if (webhookUrl) {
     const secret = webhookSecret(token, app.config.telegram.webhookSecret);
-    transport = await startWebhook(bot, { url: webhookUrl, secret, port: app.config.port, logger });
+    transport = await startWebhook(bot, { url: webhookUrl, secret, logger, mount: ops.route });
   } else {
     // A webhook left over from an earlier deployment would make getUpdates fail.
     await bot.api.deleteWebhook();
@@ -44,5 +45,5 @@ export async function startTelegram(app: App): Promise<RunningTransport> {
   }
   logger.info({ bot: `@${bot.botInfo.username}`, mode: webhookUrl ? 'webhook' : 'polling' }, 'telegram: ready');
   // Sockets are closed only after the transport has stopped (its last replies sent).
-  return { done: transport.done, stop: () => transport.stop().finally(() => http.close()) };
+  return { done: transport.done, stop: () => transport.stop().finally(() => http.close()), ready: transport.ready };
 }

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { run } from '@grammyjs/runner';
 import { type Bot, GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -10,7 +10,10 @@ export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] a
 export interface RunningTransport {
   /** Resolves when the transport stops; with the reason when Telegram made it stop. */
   done: Promise<'stopped' | 'conflict' | 'unauthorized' | 'failed'>;
+  /** Stops taking updates and resolves once those under way are answered. */
   stop(): Promise<void>;
+  /** Whether it is connected and taking updates (readiness). */
+  ready(): boolean;
 }
 
 const MAX_CONCURRENT_UPDATES = 64;
@@ -40,9 +43,11 @@ export function startPolling(bot: Bot, logger: Logger): RunningTransport {
   );
   return {
     done,
+    // The runner's stop resolves when the middleware under way has finished.
     stop: async () => {
       if (handle.isRunning()) await handle.stop();
     },
+    ready: () => handle.isRunning(),
   };
 }
 
@@ -58,8 +63,9 @@ const MAX_BODY_BYTES = 1_000_000;
  * so a slow (LLM) answer never makes Telegram re-send it. A missing or wrong
  * X-Telegram-Bot-Api-Secret-Token gets 401 and is not processed.
  */
-export function createWebhookListener(bot: Bot, options: { path: string; secret: string; logger: Logger }) {
+export function createWebhookListener(bot: Bot, options: { path: string; secret: string; logger: Logger; inFlight?: Set<Promise<void>> }) {
   const expected = Buffer.from(options.secret);
+  const inFlight = options.inFlight ?? new Set<Promise<void>>();
   return async (req: IncomingMessage, res: import('node:http').ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== options.path) return false;
@@ -89,40 +95,55 @@ export function createWebhookListener(bot: Bot, options: { path: string; secret:
       return true;
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    bot
+    const handling = bot
       .handleUpdate(update)
       .catch((error: unknown) => options.logger.error({ err: error, update: update.update_id }, 'telegram webhook: update failed'));
+    // Remembered until answered, so a graceful shutdown can wait for it.
+    inFlight.add(handling);
+    void handling.finally(() => inFlight.delete(handling));
     return true;
   };
 }
 
+/**
+ * Webhook mode on the ops server's port: the route is mounted there, then Telegram is told the
+ * URL. Stopping unmounts nothing (the server closes with the process) but refuses new updates
+ * (503, so Telegram re-sends them to a replica or after the restart) and waits for those under way.
+ */
 export async function startWebhook(
   bot: Bot,
-  options: { url: string; secret: string; port: number; logger: Logger },
-): Promise<RunningTransport & { server: Server }> {
+  options: {
+    url: string;
+    secret: string;
+    logger: Logger;
+    mount(route: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>): void;
+  },
+): Promise<RunningTransport> {
   await bot.init();
   const path = new URL(options.url).pathname || '/';
-  const listener = createWebhookListener(bot, { path, secret: options.secret, logger: options.logger });
-  const server = createServer((req, res) => {
-    listener(req, res)
-      .then((handled) => {
-        if (!handled) res.writeHead(404).end();
-      })
-      .catch(() => res.writeHead(500).end());
+  const inFlight = new Set<Promise<void>>();
+  const listener = createWebhookListener(bot, { path, secret: options.secret, logger: options.logger, inFlight });
+  let accepting = true;
+  options.mount(async (req, res) => {
+    if (!accepting && new URL(req.url ?? '/', 'http://localhost').pathname === path) {
+      res.writeHead(503).end();
+      return true;
+    }
+    return listener(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(options.port, resolve));
   await bot.api.setWebhook(options.url, { secret_token: options.secret, allowed_updates: [...ALLOWED_UPDATES] });
-  options.logger.info({ url: options.url, port: options.port }, 'telegram: webhook set');
+  options.logger.info({ url: options.url }, 'telegram: webhook set');
   let resolveDone: (v: 'stopped') => void = () => undefined;
   const done = new Promise<'stopped'>((r) => {
     resolveDone = r;
   });
   return {
-    server,
     done,
     stop: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      accepting = false;
+      await Promise.all(inFlight);
       resolveDone('stopped');
     },
+    ready: () => accepting,
   };
 }

@@ -4,7 +4,7 @@ import type { LlmConfig } from '../config.ts';
 import type { Content } from '../content/load.ts';
 import type { ChatCompletionClient } from '../llm/client.ts';
 import { shouldAskLlm } from '../llm/router.ts';
-import { createLlmService, type LlmService } from '../llm/service.ts';
+import { createLlmService, type LlmFallbackReason, type LlmService } from '../llm/service.ts';
 import type { Logger } from '../logger.ts';
 import { type Answerer, createAnswerer } from '../qa/answer.ts';
 import { ReplyComposer } from '../qa/compose.ts';
@@ -32,8 +32,15 @@ export interface CoreDeps {
   composer?: ReplyComposer;
   /** Scheduled reminders (/remind); without them the command says they are unavailable. */
   reminders?: Reminders;
+  observer?: CoreObserver;
   /** The optional LLM path; without it every answer is offline. */
   llm?: { config: LlmConfig; client: ChatCompletionClient };
+}
+
+/** What the core tells an observer (metrics) as it works; all optional. */
+export interface CoreObserver {
+  replied(info: { platform: ChatEvent['platform']; kind: Reply['kind']; source: Reply['source']; ms: number }): void;
+  llm(info: { outcome: 'answered' | 'cached' | LlmFallbackReason; tokens?: number }): void;
 }
 
 export interface HandleHooks {
@@ -114,12 +121,17 @@ export function createCore(deps: CoreDeps): Core {
       userId: event.userId,
       previousEntryId,
     });
+    deps.observer?.llm({
+      outcome: 'reply' in outcome ? (outcome.cached ? 'cached' : 'answered') : outcome.fallback,
+      tokens: outcome.tokens,
+    });
     if ('reply' in outcome) return { ...outcome.reply, entryId: trace.reply.entryId };
     logger.debug({ fallback: outcome.fallback }, 'offline answer sent instead of the LLM');
     return outcome.notice ? composer.notice(trace.reply, composer.ui(outcome.notice, trace.reply.lang)) : trace.reply;
   }
 
   async function handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply> {
+    const started = performance.now();
     const key = `${event.platform}:${event.chatId}`;
     const state = (await chats.get(key)) ?? {};
     const previous = state.last && clock.now() - state.last.at < config.contextTtlMs ? state.last : undefined;
@@ -165,6 +177,7 @@ export function createCore(deps: CoreDeps): Core {
     const write = chats.set(key, langOverride ? { langOverride, last } : { last }, CHAT_STATE_TTL_MS);
     // A /lang choice is confirmed only once stored; the turn context is stored with the next batch.
     if (langOverride !== state.langOverride) await Promise.all([write, chats.flush()]);
+    deps.observer?.replied({ platform: event.platform, kind: reply.kind, source: reply.source, ms: performance.now() - started });
     return reply;
   }
 

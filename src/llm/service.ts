@@ -36,7 +36,10 @@ export type LlmFallbackReason =
   | 'unverified';
 
 /** Either a verified reply to send, or why the offline answer goes out instead. */
-export type LlmOutcome = { reply: Reply; cached: boolean } | { fallback: LlmFallbackReason; notice?: UiKey };
+/** `tokens`: what a model call cost (also when its answer was then rejected). */
+export type LlmOutcome =
+  | { reply: Reply; cached: boolean; tokens?: number }
+  | { fallback: LlmFallbackReason; notice?: UiKey; tokens?: number };
 
 export interface LlmService {
   answer(question: LlmQuestion): Promise<LlmOutcome>;
@@ -151,7 +154,8 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
       return { fallback: 'call-failed' };
     }
     breaker.success();
-    await bump('tokens', completion.promptTokens + completion.completionTokens, DAY_MS);
+    const tokens = completion.promptTokens + completion.completionTokens;
+    await bump('tokens', tokens, DAY_MS);
 
     const parsed = parseModelAnswer(completion.text);
     if (!parsed) {
@@ -159,19 +163,19 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
         { reason: 'unparseable', sample: completion.text.slice(0, 200) },
         'llm answer is not the expected JSON; sending the offline answer',
       );
-      return { fallback: 'unparseable' };
+      return { fallback: 'unparseable', tokens };
     }
     if (parsed.status === 'not_in_article') {
       log.info({ reason: 'not-in-article' }, 'llm says the article does not cover it; sending the offline answer');
-      return reject('not-in-article');
+      return { ...(await reject('not-in-article')), tokens };
     }
     const verdict = verifier.verify(parsed, { question: q.question, lang: q.lang });
     if (!verdict.ok) {
       log.warn({ reason: 'unverified', problems: verdict.reasons }, 'llm answer failed verification; sending the offline answer');
-      return reject('unverified');
+      return { ...(await reject('unverified')), tokens };
     }
     await remember(key, verdict.answer, config.cacheTtlMs);
-    return { reply: toReply(verdict.answer, q.lang), cached: false };
+    return { reply: toReply(verdict.answer, q.lang), cached: false, tokens };
   }
 
   return { answer, systemPrompt, breaker };

@@ -114,6 +114,7 @@ async function botProcessRss(remote: { apiRoot: string; token: string }, count: 
       TELEGRAM_RATE_CHAT_PER_SECOND: '1000',
       TELEGRAM_RATE_GLOBAL_PER_SECOND: '10000',
       TELEGRAM_RATE_GROUP_PER_MINUTE: '60000',
+      PORT: '0',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -194,6 +194,7 @@ describe('registration and start-up', () => {
           TELEGRAM_BOT_TOKEN: '',
           LOG_LEVEL: 'info',
           LOG_FORMAT: 'json',
+          PORT: '0',
           ...env,
         },
       });
@@ -237,6 +238,7 @@ describe('registration and start-up', () => {
         DISCORD_TOKEN: fake.token,
         DISCORD_API_BASE: fake.apiBase,
         LOG_FORMAT: 'json',
+        PORT: '0',
       },
     });
     let out = '';

@@ -47,6 +47,10 @@ export interface FakeTelegram {
    */
   limitGlobalRate(perSecond: number): void;
   readonly rejected: number;
+  /** Every call of `method` is answered only after `ms` (a slow Telegram, a reply "in flight"). */
+  delay(method: string, ms: number): void;
+  /** Calls of `method` that have arrived, answered or not. */
+  arrived(method: string): number;
   close(): Promise<void>;
 }
 
@@ -59,6 +63,8 @@ export async function startFakeTelegram(token = '123456789:TEST-token-for-the-fa
   let globalPerSecond = Number.POSITIVE_INFINITY;
   const recentSends: number[] = [];
   let rejected = 0;
+  const delays = new Map<string, number>();
+  const arrivals = new Map<string, number>();
   const waiters = new Set<() => void>();
   const sockets = new Set<Socket>();
   let nextUpdateId = 1000;
@@ -97,6 +103,9 @@ export async function startFakeTelegram(token = '123456789:TEST-token-for-the-fa
   };
 
   const handle = async (method: string, params: Record<string, unknown>, res: ServerResponse, req: IncomingMessage) => {
+    arrivals.set(method, (arrivals.get(method) ?? 0) + 1);
+    const delay = delays.get(method);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
     const scripted = failures.get(method);
     if (scripted && scripted.length > 0) {
       const f = scripted.shift() as Failure;
@@ -105,7 +114,8 @@ export async function startFakeTelegram(token = '123456789:TEST-token-for-the-fa
       return fail(res, f);
     }
     const ok = (result: unknown) => {
-      calls.push({ method, params, ok: true, at: Date.now() });
+      // A caller that hung up (a process that exited mid-request) never got the answer.
+      calls.push({ method, params, ok: !res.destroyed, at: Date.now() });
       notify();
       reply(res, 200, { ok: true, result });
     };
@@ -251,6 +261,10 @@ export async function startFakeTelegram(token = '123456789:TEST-token-for-the-fa
       notify();
       return full.update_id;
     },
+    delay(method, ms) {
+      delays.set(method, ms);
+    },
+    arrived: (method) => arrivals.get(method) ?? 0,
     failChat(chatId, failure) {
       chatFailures.set(chatId, failure);
     },

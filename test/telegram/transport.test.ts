@@ -95,6 +95,7 @@ function startBot(env: Record<string, string>): { child: ChildProcess; output: (
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
       DISCORD_TOKEN: '',
+      PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -119,6 +120,32 @@ describe('started the way npm start does', () => {
     child.kill('SIGTERM');
     const code = await new Promise((r) => child.once('exit', r));
     expect(code).toBe(0);
+  });
+
+  it('SIGTERM in the middle of a reply still delivers it, then exits 0', async () => {
+    const { child, output } = startBot({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot });
+    await fake.waitFor('deleteWebhook', 1, 20_000);
+    // Telegram takes 1.5 s to accept the answer: the signal arrives while it is on its way.
+    fake.delay('sendMessage', 1500);
+    fake.pushUpdate(textMessage('這次柬埔寨警方抓了多少人?'));
+    await expect.poll(() => fake.arrived('sendMessage'), { timeout: 15_000, interval: 20 }).toBe(1);
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(code).toBe(0);
+    expect(fake.sent('sendMessage')).toHaveLength(1);
+    expect(String(fake.sent('sendMessage')[0]?.params.text)).toContain('數百名');
+    expect(output()).toContain('shutting down');
+  });
+
+  it('serves /healthz and /readyz on PORT next to the bot', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    startBot({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, PORT: String(port) });
+    await fake.waitFor('deleteWebhook', 1, 20_000);
+    await expect
+      .poll(async () => (await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined))?.status, { timeout: 10_000 })
+      .toBe(200);
+    const ready = await (await fetch(`http://127.0.0.1:${port}/readyz`)).json();
+    expect(ready).toEqual({ status: 'ready', checks: { store: true, telegram: true } });
   });
 
   it('reports a polling conflict (409) in one clear line and exits non-zero', async () => {

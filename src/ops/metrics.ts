@@ -1,0 +1,68 @@
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { CoreObserver } from '../core/core.ts';
+import type { TickReport } from '../reminders/scheduler.ts';
+
+export interface Metrics {
+  readonly registry: Registry;
+  /** What the core reports as it answers (messages, latency, LLM use). */
+  readonly core: CoreObserver;
+  reminders(report: TickReport): void;
+  /** A line logged at error level or above, anywhere. */
+  error(): void;
+}
+
+/** The bot's Prometheus metrics, on a registry of its own (no global state). */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'bot_' });
+  const messages = new Counter({
+    name: 'bot_messages_total',
+    help: 'Messages answered, by platform, reply kind and source (offline or llm)',
+    labelNames: ['platform', 'kind', 'source'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'bot_answer_seconds',
+    help: 'Time from a message reaching the core to its reply, by platform and source',
+    labelNames: ['platform', 'source'],
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25, 1, 2.5, 5, 10, 20],
+    registers: [registry],
+  });
+  const llmCalls = new Counter({
+    name: 'bot_llm_answers_total',
+    help: 'Questions the LLM path handled: answered by a model call, from the cache, or fallen back (with the reason)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const llmTokens = new Counter({ name: 'bot_llm_tokens_total', help: 'Tokens used by LLM calls', registers: [registry] });
+  const reminders = new Counter({
+    name: 'bot_reminders_total',
+    help: 'Reminder slots by outcome (sent, failed, skipped, removed)',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const errors = new Counter({ name: 'bot_errors_total', help: 'Lines logged at error level or above', registers: [registry] });
+  for (const outcome of ['sent', 'failed', 'skipped', 'removed']) reminders.inc({ outcome }, 0);
+  errors.inc(0);
+
+  return {
+    registry,
+    core: {
+      replied: ({ platform, kind, source, ms }) => {
+        messages.inc({ platform, kind, source });
+        latency.observe({ platform, source }, ms / 1000);
+      },
+      llm: ({ outcome, tokens }) => {
+        llmCalls.inc({ outcome });
+        if (tokens) llmTokens.inc(tokens);
+      },
+    },
+    reminders(report) {
+      reminders.inc({ outcome: 'sent' }, report.sent);
+      reminders.inc({ outcome: 'failed' }, report.failed);
+      reminders.inc({ outcome: 'skipped' }, report.skipped);
+      reminders.inc({ outcome: 'removed' }, report.removed);
+    },
+    error: () => errors.inc(),
+  };
+}
