@@ -27,9 +27,6 @@ async function main(): Promise<void> {
   }
   const { logger } = app;
   logger.info({ roles }, 'starting');
-  // Restarting over and over (a crash loop under a restart policy) waits longer each time.
-  await waitForStartupSlot(app.store, logger);
-
   const ops = await startOpsServer({
     port: config.port,
     logger,
@@ -39,6 +36,9 @@ async function main(): Promise<void> {
     await app.close();
     throw (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? new ConfigError('PORT', `${config.port} is already in use`) : error;
   });
+  // Restarting over and over (a crash loop under a restart policy) waits longer each time
+  // before connecting to the platforms; /healthz answers meanwhile.
+  await waitForStartupSlot(app.store, logger);
   const running: RunningTransport[] = [];
   let scheduler: ReminderLoop | undefined;
   let closePosters: () => Promise<void> = async () => undefined;

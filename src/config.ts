@@ -56,6 +56,7 @@ const envSchema = z.object({
     .regex(/^[a-z0-9-]+$/, 'an article folder name such as cambodia-scam-sweep')
     .default('cambodia-scam-sweep'),
   CONTEXT_TTL_SECONDS: positiveInt(1800),
+  USER_MESSAGES_PER_MINUTE: positiveInt(20),
   TELEGRAM_BOT_TOKEN: optionalSecret.refine(
     (v) => v === undefined || /^\d+:[\w-]{20,}$/.test(v),
     'a token from @BotFather such as 123456:ABC-DEF…',
@@ -177,6 +178,8 @@ export type Config = Readonly<{
   contentDir: string;
   articleId: string;
   contextTtlMs: number;
+  /** Messages one sender may send per minute before the bot stops answering them for a while. */
+  userMessagesPerMinute: number;
   telegramToken: string | undefined;
   telegram: TelegramConfig;
   port: number;
@@ -210,6 +213,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     contentDir: e.CONTENT_DIR,
     articleId: e.ARTICLE_ID,
     contextTtlMs: e.CONTEXT_TTL_SECONDS * 1000,
+    userMessagesPerMinute: e.USER_MESSAGES_PER_MINUTE,
     telegramToken: e.TELEGRAM_BOT_TOKEN,
     telegram: {
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),

@@ -61,9 +61,9 @@ function chatInputEvent(interaction: ChatInputCommandInteraction): ChatEvent {
 }
 
 /** A refusal of a command is only for the one who asked: a short ephemeral line (/remind by someone not admin). */
-const privateRefusal = (event: ChatEvent, reply: Reply) => reply.kind === 'refused' && event.command === 'remind';
+const privateRefusal = (event: ChatEvent, reply: Reply) =>
+  (reply.kind === 'refused' && event.command === 'remind') || reply.silent === true;
 
-/** The discord.js client with every interaction handler. Only the non-privileged Guilds intent. */
 const inFlightOf = new WeakMap<Client, Set<Promise<void>>>();
 
 /** Resolves when the interactions this client is handling now are answered. */
@@ -71,6 +71,7 @@ export async function settled(client: Client): Promise<void> {
   await Promise.all(inFlightOf.get(client) ?? []);
 }
 
+/** The discord.js client with every interaction handler. Only the non-privileged Guilds intent. */
 export function createDiscordClient({ config, core, logger }: DiscordBotDeps): Client {
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.apiBase } });
   const ui = core.composer;

@@ -13,7 +13,7 @@ import { decodeAction } from '../shared/button-data.ts';
 import { configureTelegramApi } from './api.ts';
 import type { TelegramHttp } from './api-fetch.ts';
 import { createTelegramPoster, isTelegramAdmin } from './poster.ts';
-import { BLOCKED_NAMESPACE, createTelegramSenderFor } from './send.ts';
+import { BLOCKED_NAMESPACE, BLOCKED_TTL_MS, createTelegramSenderFor } from './send.ts';
 import { chatTypeOf, mentionPattern, messageToEvent } from './to-event.ts';
 
 export interface TelegramBotDeps {
@@ -85,6 +85,7 @@ export function createTelegramBot({ token, config, core, store, logger, http, re
         return ctx.from ? isTelegramAdmin(ctx.api, chatId, ctx.from.id) : false;
       },
     });
+    if (reply.silent) return;
     const outcome = await sender.send(chatId, reply, { replyTo: event.chatType === 'private' ? undefined : replyTo });
     // A child logger per update costs a redaction pass over its bindings: made only when it will write.
     if (logger.isLevelEnabled('debug'))
@@ -117,7 +118,7 @@ export function createTelegramBot({ token, config, core, store, logger, http, re
       await sender.send(ctx.chat.id, intro);
     }
     if (after.status === 'kicked' || after.status === 'left') {
-      await blocked.set(String(ctx.chat.id), Date.now());
+      await blocked.set(String(ctx.chat.id), Date.now(), BLOCKED_TTL_MS);
       logger.info({ chat: ctx.chat.id }, 'telegram: removed from a chat');
     }
   });

@@ -25,8 +25,9 @@ export function createTelegramSenderFor(api: Api, composer: ReplyComposer, store
   return createTelegramSender(api, langLabels, store.namespace<number>(BLOCKED_NAMESPACE), logger);
 }
 
-/** Chats that blocked or removed the bot, with when it was noticed. */
+/** Chats that blocked or removed the bot, with when it was noticed (kept 180 days). */
 export const BLOCKED_NAMESPACE = 'telegram-blocked';
+export const BLOCKED_TTL_MS = 180 * 24 * 3_600_000;
 
 export function createTelegramSender(
   api: Api,
@@ -55,7 +56,7 @@ export function createTelegramSender(
         return 'sent';
       } catch (error) {
         if (error instanceof GrammyError && error.error_code === 403) {
-          await blocked.set(String(chatId), Date.now());
+          await blocked.set(String(chatId), Date.now(), BLOCKED_TTL_MS);
           logger.info({ chat: chatId, description: error.description }, 'telegram: cannot write to this chat (blocked or removed)');
           return 'blocked';
         }

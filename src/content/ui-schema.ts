@@ -77,6 +77,7 @@ export const uiKeys = [
   'scheduleWeekly',
   'scheduleCron',
   'reminderHeading',
+  'slowDown',
 ] as const;
 export type UiKey = (typeof uiKeys)[number];
 

@@ -14,6 +14,7 @@ import { writeBehind } from '../store/write-behind.ts';
 import type { ScriptConverter } from '../text/convert.ts';
 import { cleanText, hasHan } from '../text/normalize.ts';
 import { detectScript, type Lang, type ScriptReport } from '../text/script.ts';
+import { createFloodGuard } from './flood-guard.ts';
 import { chooseLang } from './language.ts';
 import type { Clock } from './ports.ts';
 import type { ChatEvent, Reply } from './types.ts';
@@ -27,7 +28,7 @@ export interface CoreDeps {
   store: Store;
   clock: Clock;
   logger: Logger;
-  config: { contextTtlMs: number };
+  config: { contextTtlMs: number; userMessagesPerMinute?: number };
   /** Shared with other parts that compose replies (the reminder posts); built here when absent. */
   composer?: ReplyComposer;
   /** Scheduled reminders (/remind); without them the command says they are unavailable. */
@@ -101,6 +102,22 @@ export function createCore(deps: CoreDeps): Core {
     return report;
   };
   const commands = new Map(COMMANDS.map((c) => [c.name, c]));
+  const floodGuard = config.userMessagesPerMinute ? createFloodGuard(config.userMessagesPerMinute, () => clock.now()) : undefined;
+
+  /** The one notice a flooding sender gets (then silence until their minute has passed). */
+  function slowDown(event: ChatEvent, silent: boolean): Reply {
+    const lang = chooseLang({ text: '', hint: event.langHint, locale: event.locale }, detect);
+    const text = composer.ui('slowDown', lang);
+    return {
+      kind: 'refused',
+      lang,
+      blocks: [{ type: 'paragraph', text }],
+      citations: [],
+      suggestions: [],
+      source: 'offline',
+      ...(silent ? { silent: true } : {}),
+    };
+  }
 
   /** A free question: the offline answer, replaced by a verified LLM answer when the policy asks for one. */
   async function ask(
@@ -132,6 +149,12 @@ export function createCore(deps: CoreDeps): Core {
 
   async function handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply> {
     const started = performance.now();
+    // Chat platforms only: the console and the CLI are the operator's own tools.
+    const flood =
+      event.platform === 'telegram' || event.platform === 'discord'
+        ? (floodGuard?.check(`${event.platform}:${event.userId}`) ?? 'ok')
+        : 'ok';
+    if (flood !== 'ok') return slowDown(event, flood === 'silent');
     const key = `${event.platform}:${event.chatId}`;
     const state = (await chats.get(key)) ?? {};
     const previous = state.last && clock.now() - state.last.at < config.contextTtlMs ? state.last : undefined;

@@ -60,4 +60,9 @@ export interface Reply {
   source: 'offline' | 'llm';
   /** The knowledge entry this reply answered, when there is one (used for follow-ups). */
   entryId?: string;
+  /**
+   * Nothing should be posted (a flooding sender already told to slow down). A platform that
+   * must acknowledge every request (Discord interactions) shows the text privately instead.
+   */
+  silent?: boolean;
 }

@@ -8,6 +8,9 @@ interface RotationState {
   last?: string;
 }
 
+/** A chat's place in the rotation is forgotten this long after its last tip. */
+const ROTATION_TTL_MS = 180 * 24 * 3_600_000;
+
 export interface TipRotation {
   /** The next tip for this chat: every tip once, in a shuffled order, before any repeats. */
   next(chatKey: string): Promise<Tip>;
@@ -39,7 +42,7 @@ export function createTipRotation(tips: readonly Tip[], store: Store, random: ()
       let remaining = state.remaining.filter((id) => byId.has(id));
       if (remaining.length === 0) remaining = shuffled(state.last);
       const [id, ...rest] = remaining as [string, ...string[]];
-      await states.set(chatKey, { remaining: rest, last: id });
+      await states.set(chatKey, { remaining: rest, last: id }, ROTATION_TTL_MS);
       return byId.get(id) as Tip;
     },
   };

@@ -46,7 +46,13 @@ export function capturedLogger(secrets: (string | undefined)[] = [], level = 'de
 
 /** The real core on the shipped content, over an in-memory SQLite store and a manual clock. */
 export async function createTestCore(
-  options: { storeUrl?: string; contextTtlMs?: number; logger?: CoreDeps['logger']; llm?: CoreDeps['llm'] } = {},
+  options: {
+    storeUrl?: string;
+    contextTtlMs?: number;
+    logger?: CoreDeps['logger'];
+    llm?: CoreDeps['llm'];
+    userMessagesPerMinute?: number;
+  } = {},
 ): Promise<TestCore> {
   const content = await loadContent('content', 'cambodia-scam-sweep');
   const store = await openStore(options.storeUrl ?? 'sqlite://:memory:');
@@ -57,7 +63,7 @@ export async function createTestCore(
     store,
     clock,
     logger: options.logger ?? pino({ level: 'silent' }),
-    config: { contextTtlMs: options.contextTtlMs ?? 30 * 60_000 },
+    config: { contextTtlMs: options.contextTtlMs ?? 30 * 60_000, userMessagesPerMinute: options.userMessagesPerMinute },
     llm: options.llm,
   });
   return { core, store, clock };

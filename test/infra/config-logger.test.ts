@@ -75,3 +75,15 @@ describe('logger', () => {
     expect(line).toMatchObject({ msg: 'handled', update: 42, level: 30 });
   });
 });
+
+describe('documentation of the configuration', () => {
+  it('every variable the config reads is in .env.example and in the README table', async () => {
+    const { CONFIG_VARIABLES } = await import('../../src/config.ts');
+    const { readFileSync } = await import('node:fs');
+    const example = readFileSync('.env.example', 'utf8');
+    const readme = readFileSync('README.md', 'utf8');
+    const missing = CONFIG_VARIABLES.filter((v) => !new RegExp(`^${v}=`, 'm').test(example) || !readme.includes(`\`${v}\``));
+    expect(missing).toEqual([]);
+    expect(CONFIG_VARIABLES).toContain('ROLES');
+  });
+});

@@ -1,0 +1,13 @@
+import { performance } from 'node:perf_hooks';
+let t = performance.now();
+const lap = (l: string) => { const n = performance.now(); console.log(l, (n - t).toFixed(1)); t = n; };
+const { createScriptConverter } = await import('../../src/text/convert.ts'); lap('import convert');
+const { loadContent } = await import('../../src/content/load.ts'); lap('import load');
+const { openStore } = await import('../../src/store/store.ts'); lap('import store');
+const { createCore } = await import('../../src/core/core.ts'); lap('import core');
+const { pino } = await import('pino'); lap('import pino');
+t = performance.now();
+const convert = createScriptConverter(); lap('convert');
+const content = await loadContent('content', 'cambodia-scam-sweep'); lap('content');
+const store = await openStore('sqlite://:memory:'); lap('store');
+createCore({ content, convert, store, clock: { now: () => Date.now() }, logger: pino({ level: 'silent' }), config: { contextTtlMs: 60_000 } }); lap('core');
