@@ -1,0 +1,3 @@
+import type { HardeningCase } from './case.ts';
+
+export const storeCases: HardeningCase[] = [];
