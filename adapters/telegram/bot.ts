@@ -45,15 +45,6 @@ export function createTelegramBot({ token, config, core, store, logger, http, re
 
   // Updates of one chat are handled in order, others concurrently (polling and webhook alike).
   bot.use(sequentialize((ctx) => ctx.chat?.id.toString()));
-  // A repeated update id (webhook re-delivery, a restart mid-batch) is never answered twice.
-  bot.use(async (ctx, next) => {
-    if (!(await seen.claim(String(ctx.update.update_id), SEEN_UPDATE_TTL_MS))) {
-      logger.debug({ update: ctx.update.update_id }, 'telegram: duplicate update ignored');
-      return;
-    }
-    await next();
-  });
-
   // One catch-all: log with the update id, apologise briefly, keep running. It wraps every
   // handler, so it applies whether updates come from polling, the webhook or handleUpdate.
   const onError = async (err: BotError<Context>) => {
@@ -68,6 +59,14 @@ export function createTelegramBot({ token, config, core, store, logger, http, re
   };
   bot.catch(onError);
   const handlers = bot.errorBoundary(onError);
+  // A repeated update id (webhook re-delivery, a restart mid-batch) is never answered twice.
+  handlers.use(async (ctx, next) => {
+    if (!(await seen.claim(String(ctx.update.update_id), SEEN_UPDATE_TTL_MS))) {
+      logger.debug({ update: ctx.update.update_id }, 'telegram: duplicate update ignored');
+      return;
+    }
+    await next();
+  });
 
   const answer = async (ctx: Context, event: ChatEvent, replyTo?: number) => {
     const chatId = ctx.chat?.id;

@@ -11,6 +11,9 @@ export async function openRedis(target: { url: string; location: string }, conne
   const { default: KeyvRedis, createClient } = await import('@keyv/redis');
   const client = createClient({
     url: target.url,
+    // While Redis is away, fail at once (the user gets an apology) instead of queueing the
+    // command until it returns (the reply would hang for as long as Redis is down).
+    disableOfflineQueue: true,
     // Keep reconnecting after a drop, but never faster than every 2 s.
     socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2000) },
   });
