@@ -26,15 +26,17 @@ export interface TelegramBotDeps {
   http?: TelegramHttp;
   /** When given, reminders are posted through this bot (one pacer for all its messages). */
   reminders?: Reminders;
+  /** How long one Bot API call may take (see transformers.ts); tests shorten it. */
+  callTimeoutMs?: number;
 }
 
 /** Update ids already handled are remembered this long: Telegram re-delivers within minutes. */
 const SEEN_UPDATE_TTL_MS = 24 * 3_600_000;
 
 /** The grammY bot with every handler; transport (polling or webhook) is chosen by the caller. */
-export function createTelegramBot({ token, config, core, store, logger, http, reminders }: TelegramBotDeps): Bot {
+export function createTelegramBot({ token, config, core, store, logger, http, reminders, callTimeoutMs }: TelegramBotDeps): Bot {
   const bot = new Bot(token, { client: { apiRoot: config.apiRoot, ...(http ? { fetch: http.fetch as never } : {}) } });
-  configureTelegramApi(bot.api, config, logger);
+  configureTelegramApi(bot.api, config, logger, callTimeoutMs);
 
   // Batched: a crash within the batch delay is the only way an update could be answered twice.
   const seen = store.claims('telegram-updates', { durability: 'batched' });
@@ -135,12 +137,18 @@ export function createTelegramBot({ token, config, core, store, logger, http, re
   handlers.on('callback_query:data', async (ctx) => {
     const action = decodeAction(ctx.callbackQuery.data);
     const lang = langFromLocale(ctx.from.language_code) ?? 'zh-Hant';
+    // Telegram refuses a late answer ("query is too old": a press during a restart or a slow
+    // reply). Only the button's spinner is lost: the press is still answered in the chat.
+    const acknowledge = (text?: string) =>
+      ctx.answerCallbackQuery(text === undefined ? undefined : { text }).catch((error: unknown) => {
+        logger.info({ update: ctx.update.update_id, err: error }, 'telegram: button press not acknowledged');
+      });
     if (!action || !ctx.chat) {
-      await ctx.answerCallbackQuery({ text: ui.ui('buttonExpired', lang) });
+      await acknowledge(ui.ui('buttonExpired', lang));
       logger.info({ update: ctx.update.update_id, data: ctx.callbackQuery.data?.slice(0, 64) }, 'telegram: invalid button data');
       return;
     }
-    await ctx.answerCallbackQuery();
+    await acknowledge();
     const base = {
       platform: 'telegram' as const,
       chatId: String(ctx.chat.id),

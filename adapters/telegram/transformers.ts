@@ -1,11 +1,61 @@
 import { autoRetry } from '@grammyjs/auto-retry';
-import type { Transformer } from 'grammy';
+import { HttpError, type Transformer } from 'grammy';
 import type { Logger } from '../../src/logger.ts';
 import { htmlToPlain } from './render.ts';
 
-/** 429s wait for `retry_after`, but never forever (the plugin's defaults): bounded attempts and delay. */
-export function boundedAutoRetry(): Transformer {
-  return autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false, rethrowHttpErrors: false });
+/** How long one Bot API call may take before it is given up (then retried like a network failure). */
+export const CALL_TIMEOUT_MS = 20_000;
+/** Waits before the retries of a call that failed on the network (refused, reset, timed out). */
+export const NETWORK_RETRY_DELAYS_MS: readonly number[] = [1_000, 3_000];
+
+/**
+ * 429s wait for `retry_after`, 5xx back off, but never forever: bounded attempts and delay.
+ * Network failures are bounded here too: the plugin would retry them without limit (3 s, 6 s, …
+ * up to an hour apart), keeping the update — and every later one of its chat — waiting for as
+ * long as Telegram is unreachable.
+ */
+export function boundedAutoRetry(networkRetryDelaysMs = NETWORK_RETRY_DELAYS_MS): Transformer {
+  const retry = autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: false, rethrowHttpErrors: true });
+  const network: Transformer = async (prev, method, payload, signal) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await prev(method, payload, signal);
+      } catch (error) {
+        const delay = networkRetryDelaysMs[attempt];
+        if (!(error instanceof HttpError) || delay === undefined || signal?.aborted) throw error;
+        await pause(delay, signal as unknown as AbortSignal | undefined);
+      }
+    }
+  };
+  return (prev, method, payload, signal) => retry((m, p, s) => network(prev, m, p, s), method, payload, signal);
+}
+
+/**
+ * Each call (but the long poll, which waits on purpose) is abandoned after `ms`: grammY's own
+ * limit is 500 s, during which a hung request would hold its chat's queue and a runner slot.
+ */
+export function callTimeout(ms: number): Transformer {
+  return (prev, method, payload, signal) => {
+    if (method === 'getUpdates') return prev(method, payload, signal);
+    const timeout = AbortSignal.timeout(ms);
+    // grammY types signals with its abort-controller shim; at run time they are Node's own.
+    const combined = signal ? AbortSignal.any([signal as unknown as AbortSignal, timeout]) : timeout;
+    return prev(method, payload, combined as unknown as typeof signal);
+  };
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error('request aborted while waiting to retry'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /**

@@ -14,7 +14,7 @@ import { capturedLogger, testConvert } from './core.ts';
 /** The real grammY bot with the real core, its API calls going over HTTP to the fake Bot API. */
 export async function createTelegramHarness(
   fake: FakeTelegram,
-  options: { env?: Record<string, string>; core?: Core; store?: Store; logLevel?: string; clock?: Clock } = {},
+  options: { env?: Record<string, string>; core?: Core; store?: Store; logLevel?: string; clock?: Clock; callTimeoutMs?: number } = {},
 ) {
   const config = parseConfig({
     TELEGRAM_BOT_TOKEN: fake.token,
@@ -23,6 +23,8 @@ export async function createTelegramHarness(
     TELEGRAM_RATE_CHAT_PER_SECOND: '1000',
     TELEGRAM_RATE_GROUP_PER_MINUTE: '60000',
     TELEGRAM_RATE_GLOBAL_PER_SECOND: '1000',
+    // Nor the per-sender flood limit: a test that wants it sets USER_MESSAGES_PER_MINUTE.
+    USER_MESSAGES_PER_MINUTE: '1000000',
     ...options.env,
   });
   const { logger, logs } = capturedLogger([config.telegramToken], options.logLevel);
@@ -33,10 +35,29 @@ export async function createTelegramHarness(
   const clock = options.clock ?? { now: () => Date.now() };
   const reminders = createReminders({ content, composer, store, clock, logger, retryDelaysMs: [10] });
   const core =
-    options.core ?? createCore({ content, convert, composer, store, clock, logger, config: { contextTtlMs: 60_000 }, reminders });
+    options.core ??
+    createCore({
+      content,
+      convert,
+      composer,
+      store,
+      clock,
+      logger,
+      config: { contextTtlMs: 60_000, userMessagesPerMinute: config.userMessagesPerMinute },
+      reminders,
+    });
   // The same HTTP client as production, so tests exercise the wire path the bot really uses.
   const http = createTelegramHttp();
-  const bot = createTelegramBot({ token: fake.token, config: config.telegram, core, store, logger, http, reminders });
+  const bot = createTelegramBot({
+    token: fake.token,
+    config: config.telegram,
+    core,
+    store,
+    logger,
+    http,
+    reminders,
+    callTimeoutMs: options.callTimeoutMs,
+  });
   await bot.init();
   let updateId = 1;
   return {
