@@ -60,6 +60,13 @@ function chatInputEvent(interaction: ChatInputCommandInteraction): ChatEvent {
   return commandToEvent(facts(interaction), interaction.commandName, argument);
 }
 
+/**
+ * A well-formed button can still point at nothing: an entry or block that is no longer in the
+ * content (a button sent before the content changed, or a forged one). It has expired too.
+ */
+const stillAnswerable = (event: ChatEvent, composer: Core['composer']) =>
+  (event.entryId === undefined || composer.entries.has(event.entryId)) && (event.blockId === undefined || composer.hasBlock(event.blockId));
+
 /** A refusal of a command is only for the one who asked: a short ephemeral line (/remind by someone not admin). */
 const privateRefusal = (event: ChatEvent, reply: Reply) =>
   (reply.kind === 'refused' && event.command === 'remind') || reply.silent === true;
@@ -147,7 +154,7 @@ export function createDiscordClient({ config, core, logger }: DiscordBotDeps): C
     if (interaction.isChatInputCommand()) return respond(interaction, chatInputEvent(interaction));
     if (interaction.isButton()) {
       const event = buttonToEvent(facts(interaction), interaction.customId);
-      if (!event) {
+      if (!event || !stillAnswerable(event, ui)) {
         const lang = langFromLocale(interaction.locale) ?? 'en';
         await interaction.reply({ content: ui.ui('buttonExpired', lang), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
         return;

@@ -153,7 +153,9 @@ function splitText(text: string, max: number): string[] {
   while (rest.length > max) {
     const window = rest.slice(0, max);
     const cut = Math.max(window.lastIndexOf('\n'), window.lastIndexOf('。'), window.lastIndexOf('. '));
-    const at = cut > max / 2 ? cut + 1 : max;
+    let at = cut > max / 2 ? cut + 1 : max;
+    // Never between the two halves of a surrogate pair (an emoji): each piece must stay valid text.
+    if (/[\uD800-\uDBFF]/.test(rest.charAt(at - 1))) at--;
     out.push(rest.slice(0, at));
     rest = rest.slice(at);
   }

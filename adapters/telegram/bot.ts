@@ -143,7 +143,12 @@ export function createTelegramBot({ token, config, core, store, logger, http, re
       ctx.answerCallbackQuery(text === undefined ? undefined : { text }).catch((error: unknown) => {
         logger.info({ update: ctx.update.update_id, err: error }, 'telegram: button press not acknowledged');
       });
-    if (!action || !ctx.chat) {
+    // Well-formed but pointing at content that no longer exists (an old button after an update).
+    const stale =
+      (action?.type === 'entry' || action?.type === 'translate') && !ui.entries.has(action.id)
+        ? true
+        : action?.type === 'block' && !ui.hasBlock(action.id);
+    if (!action || !ctx.chat || stale) {
       await acknowledge(ui.ui('buttonExpired', lang));
       logger.info({ update: ctx.update.update_id, data: ctx.callbackQuery.data?.slice(0, 64) }, 'telegram: invalid button data');
       return;

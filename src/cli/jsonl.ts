@@ -25,7 +25,8 @@ export interface JsonlOutput {
 }
 
 /**
- * Reads one JSON question per line and writes exactly one JSON reply per line, in order.
+ * Reads one JSON question per line and writes exactly one JSON reply per line, in order (an
+ * empty or unreadable line too, with `error` saying why), so output line n answers input line n.
  * Lines are independent chats unless they share a `chat` field.
  */
 export async function runJsonl(core: Core, input: Readable, output: Writable): Promise<number> {
@@ -35,7 +36,6 @@ export async function runJsonl(core: Core, input: Readable, output: Writable): P
   let lineNo = 0;
   for await (const raw of rl) {
     lineNo++;
-    if (raw.trim() === '') continue;
     output.write(`${JSON.stringify(await answerLine(core, raw, `${run}:${lineNo}`))}\n`);
   }
   return lineNo;
@@ -44,16 +44,30 @@ export async function runJsonl(core: Core, input: Readable, output: Writable): P
 async function answerLine(core: Core, raw: string, lineKey: string): Promise<JsonlOutput> {
   let parsed: z.infer<typeof inputLine> | undefined;
   let error: string | undefined;
-  try {
-    const result = inputLine.safeParse(JSON.parse(raw));
-    if (result.success) parsed = result.data;
-    else error = `invalid input: ${result.error.issues.map((i) => `${i.path.join('.') || 'line'} ${i.message}`).join('; ')}`;
-  } catch (e) {
-    error = `not JSON: ${(e as Error).message}`;
+  let fields: Record<string, unknown> | undefined;
+  let isJson = false;
+  if (raw.trim() === '') error = 'empty line';
+  else {
+    try {
+      const json: unknown = JSON.parse(raw);
+      isJson = true;
+      if (typeof json === 'object' && json !== null && !Array.isArray(json)) fields = json as Record<string, unknown>;
+      const result = inputLine.safeParse(json);
+      if (result.success) parsed = result.data;
+      else error = `invalid input: ${result.error.issues.map((i) => `${i.path.join('.') || 'line'} ${i.message}`).join('; ')}`;
+    } catch (e) {
+      error = `not JSON: ${(e as Error).message}`;
+    }
   }
   if (!parsed) {
-    const id = /"id"\s*:\s*"([^"]*)"/.exec(raw)?.[1] ?? null;
-    const langMatch = /"lang"\s*:\s*"([^"]*)"/.exec(raw)?.[1];
+    // Keep what can be kept of a line that is not a valid question: its id (a number too) and language.
+    const id =
+      typeof fields?.id === 'string' || typeof fields?.id === 'number'
+        ? String(fields.id)
+        : isJson
+          ? null
+          : (/"id"\s*:\s*"([^"]*)"/.exec(raw)?.[1] ?? null);
+    const langMatch = isJson ? fields?.lang : /"lang"\s*:\s*"([^"]*)"/.exec(raw)?.[1];
     const reply = core.composer.guidance('clarify', 'clarify', isLang(langMatch) ? langMatch : 'en');
     return { ...toOutput(id, reply), error };
   }

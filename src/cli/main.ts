@@ -15,6 +15,13 @@ const USAGE = `usage: npm run cli -- <command>
   content build         rebuild article.json from source.txt
   content check         validate all content; exit 1 on any problem`;
 
+const parseCliArgs = (argv: string[]) =>
+  parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { jsonl: { type: 'boolean', default: false }, article: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+
 /** A command the composition root adds (it may use adapters, which the core cannot import). */
 export interface CliExtension {
   usage: string;
@@ -26,15 +33,23 @@ export async function main(argv: string[], extensions: Record<string, CliExtensi
   const extension = argv[0] !== undefined ? extensions[argv[0]] : undefined;
   if (extension) return extension.run(argv.slice(1));
   const usage = [USAGE, ...Object.values(extensions).map((e) => e.usage)].join('\n');
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { jsonl: { type: 'boolean', default: false }, article: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+  let args: ReturnType<typeof parseCliArgs>;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    // An unknown or malformed option is a usage error, like an unknown command.
+    process.stderr.write(`${(error as Error).message}\n${usage}\n`);
+    return 2;
+  }
+  const { values, positionals } = args;
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
+  if (values.help) {
     process.stdout.write(`${usage}\n`);
-    return command || values.help ? 0 : 2;
+    return 0;
+  }
+  if (!command) {
+    process.stderr.write(`${usage}\n`);
+    return 2;
   }
   const config = loadConfig();
   if (command === 'content') {
@@ -46,6 +61,10 @@ export async function main(argv: string[], extensions: Record<string, CliExtensi
   }
   if (command !== 'ask' && command !== 'chat') {
     process.stderr.write(`unknown command "${command}"\n${usage}\n`);
+    return 2;
+  }
+  if (command === 'ask' && !values.jsonl && rest.join(' ').trim() === '') {
+    process.stderr.write(`ask needs a question\n${usage}\n`);
     return 2;
   }
   // Replies own stdout; logs go to stderr.

@@ -57,6 +57,11 @@ export const entrySchema = z
      * injection entries rely on them). Any language; matched script-insensitively.
      */
     triggers: z.array(z.string().trim().min(1)).default([]),
+    /**
+     * A figure written in digits that applies this entry too: at least `atLeast`, in a text
+     * that also has one of the `near` words ("10,000 arrested", "抓了5000人").
+     */
+    numberCue: z.strictObject({ atLeast: z.number().int().positive(), near: z.array(z.string().trim().min(1)).min(1) }).optional(),
     answer: localizedText,
     citations: z.array(citation).default([]),
     /** Entry ids offered as follow-up buttons. */

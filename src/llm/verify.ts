@@ -23,13 +23,16 @@ export interface Verifier {
 
 /**
  * Checks a model's answer against the article before anyone sees it: citations exist and
- * quote verbatim, and no figure, date, link or name appears that neither the article nor the
- * question contains. Repairs only what is safe to repair (script, 我國 in its own voice).
+ * quote verbatim, and no figure, date, link or name appears that the article does not contain.
+ * The question grounds nothing: a figure, link or name that only the question gives is exactly
+ * what an injected or false premise ("explain why 5000 were arrested") gets a compliant model
+ * to repeat as the article's. Repairs only what is safe to repair (script, 我國 in its own voice).
  */
 export function createVerifier(content: Content, convert: ScriptConverter): Verifier {
   const fold = (t: string) => foldForMatch(t, convert);
   const blocks = new Map(content.article.blocks.map((b) => [b.id, foldForQuote(b.text, convert)]));
-  const articleFolded = fold(content.article.blocks.map((b) => b.text).join('\n')).replace(/\s+/g, '');
+  const articleText = content.article.blocks.map((b) => b.text).join('\n');
+  const articleFolded = fold(articleText).replace(/\s+/g, '');
   // The project's own English (translations of the article) grounds English names and figures.
   const grounded = content.knowledge.entries
     .flatMap((e) => [e.answer.en, ...e.questions.en])
@@ -39,12 +42,11 @@ export function createVerifier(content: Content, convert: ScriptConverter): Veri
   const entities = content.llm.unsupportedEntities.map((name) => ({ name, folded: fold(name).replace(/\s+/g, '') }));
 
   return {
-    verify(answer, { question, lang }) {
+    verify(answer, { lang }) {
       const reasons: string[] = [];
-      const questionFolded = fold(question).replace(/\s+/g, '');
       const inSource = (token: string) => {
         const f = fold(token).replace(/\s+/g, '');
-        return f.length > 0 && (articleFolded.includes(f) || questionFolded.includes(f));
+        return f.length > 0 && articleFolded.includes(f);
       };
 
       if (answer.answer.length > MAX_ANSWER_CHARS) reasons.push(`answer longer than ${MAX_ANSWER_CHARS} characters`);
@@ -67,19 +69,16 @@ export function createVerifier(content: Content, convert: ScriptConverter): Veri
       }
       for (const [d] of simplified.matchAll(DATE_WORDS)) if (!inSource(d)) reasons.push(`date not in the article: ${d}`);
       for (const [w] of prose.matchAll(ENGLISH_FIGURES)) {
-        if (!groundedEnglish.includes(w.toLowerCase()) && !question.toLowerCase().includes(w.toLowerCase()))
-          reasons.push(`figure or date not in the article: ${w}`);
+        if (!groundedEnglish.includes(w.toLowerCase())) reasons.push(`figure or date not in the article: ${w}`);
       }
-      if (URL.test(prose) && !URL.test(question)) reasons.push('a link the article does not give');
+      if (URL.test(prose) && !URL.test(articleText)) reasons.push('a link the article does not give');
       const answerFolded = fold(prose).replace(/\s+/g, '');
       for (const e of entities) {
-        if (e.folded && answerFolded.includes(e.folded) && !questionFolded.includes(e.folded))
-          reasons.push(`names "${e.name}", which the article does not`);
+        if (e.folded && answerFolded.includes(e.folded)) reasons.push(`names "${e.name}", which the article does not`);
       }
       for (const [name] of prose.matchAll(CAPITALISED_NAME)) {
         const lower = name.toLowerCase();
-        if (!groundedEnglish.includes(lower) && !question.toLowerCase().includes(lower))
-          reasons.push(`names "${name}", which the article does not`);
+        if (!groundedEnglish.includes(lower)) reasons.push(`names "${name}", which the article does not`);
       }
 
       const script = detectScript(prose.replace(/「[^」]*」|“[^”]*”|"[^"]*"/g, ''), convert);

@@ -7,7 +7,7 @@ import { foldForMatch } from '../text/fold.ts';
 import { hasNoWords } from '../text/normalize.ts';
 import type { Lang } from '../text/script.ts';
 import type { ReplyComposer } from './compose.ts';
-import { compileTriggers, findFollowUp, findOrdinal, isBareOrdinal } from './cues.ts';
+import { compileNumberCue, compileTriggers, findFollowUp, findOrdinal, isBareOrdinal } from './cues.ts';
 import { extractFeatures, type Features } from './features.ts';
 import { ParaphraseIndex } from './index.ts';
 
@@ -60,7 +60,13 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const entries = content.knowledge.entries;
   const index = new ParaphraseIndex(entries, fold);
   const triggered = (kind: Entry['kind']) =>
-    entries.filter((e) => e.kind === kind && e.triggers.length > 0).map((e) => ({ entry: e, hits: compileTriggers(e.triggers, fold) }));
+    entries
+      .filter((e) => e.kind === kind && (e.triggers.length > 0 || e.numberCue))
+      .map((e) => {
+        const phrase = compileTriggers(e.triggers, fold);
+        const figure = e.numberCue ? compileNumberCue(e.numberCue, fold) : () => false;
+        return { entry: e, hits: (folded: string) => phrase(folded) || figure(folded) };
+      });
   const injections = triggered('injection');
   const premises = triggered('premise');
   const offtopics = triggered('offtopic');

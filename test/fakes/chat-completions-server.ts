@@ -16,12 +16,16 @@ export interface ScriptedReply {
   raw?: string;
   /** Milliseconds before the response starts. */
   delayMs?: number;
+  /** Sends a 200 with this much of a body, then drops the connection (a reset mid-response). */
+  cutAfter?: string;
 }
 
 export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   raw: string;
   body: { model: string; messages: { role: string; content: string }[]; stream?: boolean; response_format?: unknown; temperature?: number };
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface FakeChatCompletions {
@@ -69,12 +73,17 @@ export async function startFakeChatCompletions(): Promise<FakeChatCompletions> {
         .end(JSON.stringify({ error: { message: 'model and messages are required' } }));
       return;
     }
-    requests.push({ headers: req.headers, raw, body });
+    requests.push({ headers: req.headers, raw, body, at: Date.now() });
     const reply = queue.shift() ?? fake.fallback;
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
     if (res.destroyed) return;
     const status = reply.status ?? 200;
     const headers = { 'content-type': 'application/json', ...reply.headers };
+    if (reply.cutAfter !== undefined) {
+      res.writeHead(status, headers);
+      res.write(reply.cutAfter, () => res.destroy());
+      return;
+    }
     if (reply.raw !== undefined || status !== 200) {
       res.writeHead(status, headers).end(reply.raw ?? '');
       return;

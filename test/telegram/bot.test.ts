@@ -71,11 +71,12 @@ describe('private chat', () => {
     expect(fake.sent('sendMessage')).toHaveLength(0);
   });
 
-  it('an unknown entry id in well-formed button data is answered as a question, not a crash', async () => {
+  it('a well-formed button for content that no longer exists says it has expired, and posts nothing', async () => {
     const { deliver } = await createTelegramHarness(fake);
     await deliver(callback('e:no.such-entry'));
-    expect(fake.sent('answerCallbackQuery')).toHaveLength(1);
-    expect(fake.sent('sendMessage')).toHaveLength(1);
+    // The presser's language (Alice: zh-hans).
+    expect(fake.sent('answerCallbackQuery').map((c) => c.params.text)).toEqual(['这个按钮已失效，请重新提问。']);
+    expect(fake.sent('sendMessage')).toHaveLength(0);
   });
 });
 
