@@ -77,3 +77,14 @@ export function startScript(args: string[], env: Record<string, string>): { chil
   child.stderr?.on('data', (d) => (output += d));
   return { child, output: () => output };
 }
+
+/** Waits until `probe` passes `ok` (vitest's expect.poll is not available under plain tsx). */
+export async function until<T>(probe: () => T | Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

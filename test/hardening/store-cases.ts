@@ -12,7 +12,7 @@ import { textMessage } from '../fixtures/telegram-updates.ts';
 import { testConvert } from '../helpers/core.ts';
 import { createTelegramHarness, sentTexts } from '../helpers/telegram.ts';
 import type { HardeningCase } from './case.ts';
-import { freePort, hasRedis, runScript, startRedis, startScript, stopProcess, tempDir } from './processes.ts';
+import { freePort, hasRedis, runScript, startRedis, startScript, stopProcess, tempDir, until } from './processes.ts';
 
 const nonEmptyLines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
@@ -171,7 +171,12 @@ export const storeCases: HardeningCase[] = [
         // Telegram is slow: the fan-out takes a while, and is killed part-way.
         fake.delay('sendMessage', 150);
         const first = startScript(['adapters/cli.ts', 'reminders', 'tick', '--at', '2026-11-28T12:00:30Z'], env);
-        await expect.poll(() => fake.arrived('sendMessage'), { timeout: 30_000, interval: 20 }).toBeGreaterThanOrEqual(20);
+        await until(
+          () => fake.arrived('sendMessage'),
+          (n) => n >= 20,
+          30_000,
+          '20 posts',
+        );
         await stopProcess(first.child, 'SIGKILL');
         const arrivedAtKill = fake.arrived('sendMessage');
         fake.delay('sendMessage', 0);
@@ -204,7 +209,12 @@ export const storeCases: HardeningCase[] = [
       const env = { STORE_URL: storeUrl, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot };
       const first = startScript(['adapters/main.ts'], env);
       try {
-        await expect.poll(() => first.output(), { timeout: 20_000, interval: 100 }).toContain('reminder scheduler started');
+        await until(
+          () => first.output(),
+          (out) => out.includes('reminder scheduler started'),
+          20_000,
+          'the scheduler to start',
+        );
         const second = await runScript(['adapters/cli.ts', 'reminders', 'tick', '--at', '2026-11-28T12:00:30Z'], env);
         expect(second.code).toBe(1);
         expect(nonEmptyLines(second.stderr)).toEqual([expect.stringMatching(/^SCHEDULER_RUNNING_ELSEWHERE: /)]);
