@@ -10,7 +10,7 @@ import type { Reminders } from '../../src/reminders/scheduler.ts';
 import type { KeyValue, Store } from '../../src/store/store.ts';
 import type { Lang } from '../../src/text/script.ts';
 import { decodeAction } from '../shared/button-data.ts';
-import { configureTelegramApi } from './api.ts';
+import { clientOptions, configureTelegramApi } from './api.ts';
 import type { TelegramHttp } from './api-fetch.ts';
 import { createTelegramPoster, isTelegramAdmin } from './poster.ts';
 import { BLOCKED_NAMESPACE, BLOCKED_TTL_MS, createTelegramSenderFor } from './send.ts';
@@ -27,16 +27,16 @@ export interface TelegramBotDeps {
   /** When given, reminders are posted through this bot (one pacer for all its messages). */
   reminders?: Reminders;
   /** How long one Bot API call may take (see transformers.ts); tests shorten it. */
-  callTimeoutMs?: number;
+  callTimeoutSeconds?: number;
 }
 
 /** Update ids already handled are remembered this long: Telegram re-delivers within minutes. */
 const SEEN_UPDATE_TTL_MS = 24 * 3_600_000;
 
 /** The grammY bot with every handler; transport (polling or webhook) is chosen by the caller. */
-export function createTelegramBot({ token, config, core, store, logger, http, reminders, callTimeoutMs }: TelegramBotDeps): Bot {
-  const bot = new Bot(token, { client: { apiRoot: config.apiRoot, ...(http ? { fetch: http.fetch as never } : {}) } });
-  configureTelegramApi(bot.api, config, logger, callTimeoutMs);
+export function createTelegramBot({ token, config, core, store, logger, http, reminders, callTimeoutSeconds }: TelegramBotDeps): Bot {
+  const bot = new Bot(token, { client: clientOptions(config, http, callTimeoutSeconds) });
+  configureTelegramApi(bot.api, config, logger);
 
   // Batched: a crash within the batch delay is the only way an update could be answered twice.
   const seen = store.claims('telegram-updates', { durability: 'batched' });

@@ -3,8 +3,6 @@ import { HttpError, type Transformer } from 'grammy';
 import type { Logger } from '../../src/logger.ts';
 import { htmlToPlain } from './render.ts';
 
-/** How long one Bot API call may take before it is given up (then retried like a network failure). */
-export const CALL_TIMEOUT_MS = 20_000;
 /** Waits before the retries of a call that failed on the network (refused, reset, timed out). */
 export const NETWORK_RETRY_DELAYS_MS: readonly number[] = [1_000, 3_000];
 
@@ -28,20 +26,6 @@ export function boundedAutoRetry(networkRetryDelaysMs = NETWORK_RETRY_DELAYS_MS)
     }
   };
   return (prev, method, payload, signal) => retry((m, p, s) => network(prev, m, p, s), method, payload, signal);
-}
-
-/**
- * Each call (but the long poll, which waits on purpose) is abandoned after `ms`: grammY's own
- * limit is 500 s, during which a hung request would hold its chat's queue and a runner slot.
- */
-export function callTimeout(ms: number): Transformer {
-  return (prev, method, payload, signal) => {
-    if (method === 'getUpdates') return prev(method, payload, signal);
-    const timeout = AbortSignal.timeout(ms);
-    // grammY types signals with its abort-controller shim; at run time they are Node's own.
-    const combined = signal ? AbortSignal.any([signal as unknown as AbortSignal, timeout]) : timeout;
-    return prev(method, payload, combined as unknown as typeof signal);
-  };
 }
 
 function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -4,6 +4,7 @@ import { run } from '@grammyjs/runner';
 import { type Bot, GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../src/logger.ts';
+import { LONG_POLL_SECONDS } from './api.ts';
 
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
@@ -21,7 +22,7 @@ const MAX_CONCURRENT_UPDATES = 64;
 /** Long polling with @grammyjs/runner: concurrent across chats, in order within one. */
 export function startPolling(bot: Bot, logger: Logger): RunningTransport {
   const handle = run(bot, {
-    runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES] } },
+    runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: LONG_POLL_SECONDS } },
     // Updates in progress at once (the runner's default is 500): bounds memory and open sockets
     // in a burst; Telegram's own limits (~30 messages/s) make more pointless.
     sink: { concurrency: MAX_CONCURRENT_UPDATES },

@@ -618,7 +618,7 @@ const faultCases: HardeningCase[] = [
           expect(ms).toBeLessThan(2500);
           return `abandoned after 300 ms, delivered once in ${ms} ms`;
         },
-        { callTimeoutMs: 300 },
+        { callTimeoutSeconds: 0.3 },
       ),
   },
   {
@@ -643,7 +643,7 @@ const faultCases: HardeningCase[] = [
           expect(sentTexts(fake)[0]).toMatch(ARREST_FIGURE);
           return `gave up after 3 attempts in ${ms} ms; next answered`;
         },
-        { callTimeoutMs: 300 },
+        { callTimeoutSeconds: 0.3 },
       ),
   },
   {

@@ -14,7 +14,7 @@ import { capturedLogger, testConvert } from './core.ts';
 /** The real grammY bot with the real core, its API calls going over HTTP to the fake Bot API. */
 export async function createTelegramHarness(
   fake: FakeTelegram,
-  options: { env?: Record<string, string>; core?: Core; store?: Store; logLevel?: string; clock?: Clock; callTimeoutMs?: number } = {},
+  options: { env?: Record<string, string>; core?: Core; store?: Store; logLevel?: string; clock?: Clock; callTimeoutSeconds?: number } = {},
 ) {
   const config = parseConfig({
     TELEGRAM_BOT_TOKEN: fake.token,
@@ -56,7 +56,7 @@ export async function createTelegramHarness(
     logger,
     http,
     reminders,
-    callTimeoutMs: options.callTimeoutMs,
+    callTimeoutSeconds: options.callTimeoutSeconds,
   });
   await bot.init();
   let updateId = 1;
