@@ -10,8 +10,8 @@ import { ConfigError, describeStartupError } from '../src/errors.ts';
 import { startOpsServer } from '../src/ops/server.ts';
 import { type ReminderLoop, startReminderLoop } from '../src/reminders/loop.ts';
 import { registerStandalonePosters } from './posters.ts';
+import type { RunningTransport } from './shared/lifecycle.ts';
 import { waitForStartupSlot } from './startup-backoff.ts';
-import type { RunningTransport } from './telegram/transport.ts';
 
 const CONNECT_HINT =
   'No platform token set: console chat. To connect Telegram set TELEGRAM_BOT_TOKEN, for Discord DISCORD_TOKEN (see .env.example). Type /quit to leave.';
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     }
     if (roles.includes('scheduler')) {
       // A scheduler without a platform bot here posts through the platforms' HTTP APIs.
-      if (!roles.includes('telegram') || !roles.includes('discord')) closePosters = await registerStandalonePosters(app, logger);
+      closePosters = await registerStandalonePosters(app, logger, roles);
       scheduler = await startReminderLoop({
         reminders: app.reminders,
         store: app.store,

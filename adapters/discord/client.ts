@@ -14,6 +14,7 @@ import type { Core } from '../../src/core/core.ts';
 import { langFromLocale } from '../../src/core/language.ts';
 import type { ChatEvent, Reply } from '../../src/core/types.ts';
 import type { Logger } from '../../src/logger.ts';
+import { createInFlight, type InFlight } from '../shared/lifecycle.ts';
 import { discordShapeOf } from './commands.ts';
 import { ADMIN_PERMISSION, type Subcommand } from './remind.ts';
 import { type DiscordMessage, discordRenderer, renderShort } from './render.ts';
@@ -31,6 +32,8 @@ export interface DiscordBotDeps {
   config: DiscordConfig;
   core: Core;
   logger: Logger;
+  /** Interactions under way are tracked here, so a graceful shutdown can let them finish. */
+  inFlight?: InFlight;
 }
 
 const facts = (i: Interaction): InteractionFacts => ({ channelId: i.channelId, userId: i.user.id, guildId: i.guildId, locale: i.locale });
@@ -60,26 +63,12 @@ function chatInputEvent(interaction: ChatInputCommandInteraction): ChatEvent {
   return commandToEvent(facts(interaction), interaction.commandName, argument);
 }
 
-/**
- * A well-formed button can still point at nothing: an entry or block that is no longer in the
- * content (a button sent before the content changed, or a forged one). It has expired too.
- */
-const stillAnswerable = (event: ChatEvent, composer: Core['composer']) =>
-  (event.entryId === undefined || composer.entries.has(event.entryId)) && (event.blockId === undefined || composer.hasBlock(event.blockId));
-
 /** A refusal of a command is only for the one who asked: a short ephemeral line (/remind by someone not admin). */
 const privateRefusal = (event: ChatEvent, reply: Reply) =>
   (reply.kind === 'refused' && event.command === 'remind') || reply.silent === true;
 
-const inFlightOf = new WeakMap<Client, Set<Promise<void>>>();
-
-/** Resolves when the interactions this client is handling now are answered. */
-export async function settled(client: Client): Promise<void> {
-  await Promise.all(inFlightOf.get(client) ?? []);
-}
-
 /** The discord.js client with every interaction handler. Only the non-privileged Guilds intent. */
-export function createDiscordClient({ config, core, logger }: DiscordBotDeps): Client {
+export function createDiscordClient({ config, core, logger, inFlight = createInFlight() }: DiscordBotDeps): Client {
   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.apiBase } });
   const ui = core.composer;
   const render = discordRenderer(ui);
@@ -140,21 +129,16 @@ export function createDiscordClient({ config, core, logger }: DiscordBotDeps): C
     await interaction.respond(choices);
   }
 
-  // Interactions under way, so a graceful shutdown can let them finish before disconnecting.
-  const inFlight = new Set<Promise<void>>();
   client.on(Events.InteractionCreate, (interaction) => {
-    const handling = handleInteraction(interaction).catch((error: unknown) => onError(interaction, error));
-    inFlight.add(handling);
-    void handling.finally(() => inFlight.delete(handling));
+    void inFlight.track(handleInteraction(interaction).catch((error: unknown) => onError(interaction, error)));
   });
-  inFlightOf.set(client, inFlight);
 
   async function handleInteraction(interaction: Interaction): Promise<void> {
     if (interaction.isAutocomplete()) return autocomplete(interaction);
     if (interaction.isChatInputCommand()) return respond(interaction, chatInputEvent(interaction));
     if (interaction.isButton()) {
-      const event = buttonToEvent(facts(interaction), interaction.customId);
-      if (!event || !stillAnswerable(event, ui)) {
+      const event = buttonToEvent(facts(interaction), interaction.customId, ui);
+      if (!event) {
         const lang = langFromLocale(interaction.locale) ?? 'en';
         await interaction.reply({ content: ui.ui('buttonExpired', lang), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
         return;

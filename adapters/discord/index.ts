@@ -1,8 +1,8 @@
 import { Events } from 'discord.js';
 import type { App } from '../../src/bootstrap.ts';
 import { BotError } from '../../src/errors.ts';
-import type { RunningTransport } from '../telegram/transport.ts';
-import { createDiscordClient, settled } from './client.ts';
+import { createInFlight, type RunningTransport, stoppedOnRequest } from '../shared/lifecycle.ts';
+import { createDiscordClient } from './client.ts';
 import { createDiscordPoster } from './poster.ts';
 
 export { createDiscordRestPoster } from './poster.ts';
@@ -12,7 +12,8 @@ export async function startDiscord(app: App): Promise<RunningTransport> {
   const token = app.config.discordToken;
   if (!token) throw new Error('startDiscord needs DISCORD_TOKEN');
   const logger = app.logger.child({ adapter: 'discord' });
-  const client = createDiscordClient({ token, config: app.config.discord, core: app.core, logger });
+  const inFlight = createInFlight();
+  const client = createDiscordClient({ token, config: app.config.discord, core: app.core, logger, inFlight });
   // Reminders go out over the client's REST (its rate limits shared with the replies).
   app.reminders.usePoster('discord', createDiscordPoster(client.rest, { composer: app.core.composer }));
   try {
@@ -26,18 +27,15 @@ export async function startDiscord(app: App): Promise<RunningTransport> {
     }
     throw new BotError('DISCORD_UNREACHABLE', `cannot connect to Discord at ${app.config.discord.apiBase}`);
   }
-  let resolveDone: (v: 'stopped') => void = () => undefined;
-  const done = new Promise<'stopped'>((r) => {
-    resolveDone = r;
-  });
+  const { done, markStopped } = stoppedOnRequest();
   return {
     done,
     stop: async () => {
       // New interactions are no longer taken once the gateway closes: finish these first.
       client.removeAllListeners(Events.InteractionCreate);
-      await settled(client);
+      await inFlight.settled();
       await client.destroy();
-      resolveDone('stopped');
+      markStopped();
     },
     ready: () => client.isReady(),
   };

@@ -1,5 +1,5 @@
 import type { ChatEvent } from '../../src/core/types.ts';
-import { type ButtonAction, decodeAction } from '../shared/button-data.ts';
+import { actionEvent, type ButtonTargets, decodeAction, isLive } from '../shared/button-data.ts';
 
 /** The parts of a discord.js interaction the core needs; kept plain so it can be tested as data. */
 export interface InteractionFacts {
@@ -34,21 +34,9 @@ export function subcommandText(subcommand: string, values: readonly (string | nu
     .join(' ');
 }
 
-/** A button press as a core event, or undefined for a forged or stale custom id. */
-export function buttonToEvent(facts: InteractionFacts, customId: string): ChatEvent | undefined {
-  const action: ButtonAction | undefined = decodeAction(customId);
-  if (!action) return undefined;
-  const base = { ...baseEvent(facts), text: '' };
-  switch (action.type) {
-    case 'entry':
-      return { ...base, entryId: action.id };
-    case 'block':
-      return { ...base, blockId: action.id };
-    case 'translate':
-      return { ...base, entryId: action.id, langHint: action.lang, locale: undefined };
-    case 'lang':
-      return { ...base, command: 'lang', text: action.lang };
-    case 'command':
-      return { ...base, command: action.command, text: action.arg ?? '' };
-  }
+/** A button press as a core event, or undefined for a forged custom id, or a stale one when `targets` are given. */
+export function buttonToEvent(facts: InteractionFacts, customId: string, targets?: ButtonTargets): ChatEvent | undefined {
+  const action = decodeAction(customId);
+  if (!action || (targets && !isLive(action, targets))) return undefined;
+  return actionEvent(action, baseEvent(facts));
 }

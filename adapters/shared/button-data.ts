@@ -1,4 +1,4 @@
-import type { SuggestionAction } from '../../src/core/types.ts';
+import type { ChatEvent, SuggestionAction } from '../../src/core/types.ts';
 import { isLang, type Lang } from '../../src/text/script.ts';
 
 /** What a button press asks for. `translate` re-answers an entry in another script or language. */
@@ -56,4 +56,37 @@ export function decodeAction(data: string | undefined): ButtonAction | undefined
   const translate = TRANSLATE.exec(data);
   if (translate && isLang(translate[1])) return { type: 'translate', lang: translate[1], id: translate[2] as string };
   return undefined;
+}
+
+/** What a button may point at; the core's composer answers both. */
+export interface ButtonTargets {
+  entries: { has(id: string): boolean };
+  hasBlock(id: string): boolean;
+}
+
+/**
+ * Whether a well-formed button still points at something: an entry or block that is no longer
+ * in the content (a button sent before the content changed, or a forged one) has expired.
+ */
+export function isLive(action: ButtonAction, targets: ButtonTargets): boolean {
+  if (action.type === 'entry' || action.type === 'translate') return targets.entries.has(action.id);
+  if (action.type === 'block') return targets.hasBlock(action.id);
+  return true;
+}
+
+/** A button press as a core event, given who pressed it where (the platform's part). */
+export function actionEvent(action: ButtonAction, base: Omit<ChatEvent, 'text'>): ChatEvent {
+  const event = { ...base, text: '' };
+  switch (action.type) {
+    case 'entry':
+      return { ...event, entryId: action.id };
+    case 'block':
+      return { ...event, blockId: action.id };
+    case 'translate':
+      return { ...event, entryId: action.id, langHint: action.lang, locale: undefined };
+    case 'lang':
+      return { ...event, command: 'lang', text: action.lang };
+    case 'command':
+      return { ...event, command: action.command, text: action.arg ?? '' };
+  }
 }

@@ -9,7 +9,7 @@ import type { Logger } from '../../src/logger.ts';
 import type { Reminders } from '../../src/reminders/scheduler.ts';
 import type { KeyValue, Store } from '../../src/store/store.ts';
 import type { Lang } from '../../src/text/script.ts';
-import { decodeAction } from '../shared/button-data.ts';
+import { actionEvent, decodeAction, isLive } from '../shared/button-data.ts';
 import { clientOptions, configureTelegramApi } from './api.ts';
 import type { TelegramHttp } from './api-fetch.ts';
 import { createTelegramPoster, isTelegramAdmin } from './poster.ts';
@@ -143,35 +143,19 @@ export function createTelegramBot({ token, config, core, store, logger, http, re
       ctx.answerCallbackQuery(text === undefined ? undefined : { text }).catch((error: unknown) => {
         logger.info({ update: ctx.update.update_id, err: error }, 'telegram: button press not acknowledged');
       });
-    // Well-formed but pointing at content that no longer exists (an old button after an update).
-    const stale =
-      (action?.type === 'entry' || action?.type === 'translate') && !ui.entries.has(action.id)
-        ? true
-        : action?.type === 'block' && !ui.hasBlock(action.id);
-    if (!action || !ctx.chat || stale) {
+    if (!action || !ctx.chat || !isLive(action, ui)) {
       await acknowledge(ui.ui('buttonExpired', lang));
-      logger.info({ update: ctx.update.update_id, data: ctx.callbackQuery.data?.slice(0, 64) }, 'telegram: invalid button data');
+      logger.info({ update: ctx.update.update_id, data: ctx.callbackQuery.data?.slice(0, 64) }, 'telegram: invalid or expired button');
       return;
     }
     await acknowledge();
-    const base = {
-      platform: 'telegram' as const,
+    const event = actionEvent(action, {
+      platform: 'telegram',
       chatId: String(ctx.chat.id),
       userId: String(ctx.from.id),
       chatType: chatTypeOf(ctx.chat.type),
       locale: ctx.from.language_code,
-      text: '',
-    };
-    const event: ChatEvent =
-      action.type === 'entry'
-        ? { ...base, entryId: action.id }
-        : action.type === 'block'
-          ? { ...base, blockId: action.id }
-          : action.type === 'translate'
-            ? { ...base, entryId: action.id, langHint: action.lang, locale: undefined }
-            : action.type === 'lang'
-              ? { ...base, command: 'lang', text: action.lang }
-              : { ...base, command: action.command, text: action.arg ?? '' };
+    });
     await answer(ctx, event);
   });
 

@@ -2,9 +2,10 @@ import { GrammyError } from 'grammy';
 import type { App } from '../../src/bootstrap.ts';
 import { BotError } from '../../src/errors.ts';
 import type { OpsServer } from '../../src/ops/server.ts';
+import type { RunningTransport } from '../shared/lifecycle.ts';
 import { createTelegramHttp } from './api-fetch.ts';
 import { createTelegramBot, registerTelegramCommands } from './bot.ts';
-import { type RunningTransport, startPolling, startWebhook, webhookSecret } from './transport.ts';
+import { startPolling, startWebhook, webhookSecret } from './transport.ts';
 
 /** Starts the Telegram adapter as configured: long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set. */
 export async function startTelegram(app: App, ops: { route: OpsServer['route'] }): Promise<RunningTransport> {

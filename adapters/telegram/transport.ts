@@ -4,18 +4,10 @@ import { run } from '@grammyjs/runner';
 import { type Bot, GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../src/logger.ts';
+import { createInFlight, type InFlight, type RunningTransport, stoppedOnRequest } from '../shared/lifecycle.ts';
 import { LONG_POLL_SECONDS } from './api.ts';
 
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
-
-export interface RunningTransport {
-  /** Resolves when the transport stops; with the reason when Telegram made it stop. */
-  done: Promise<'stopped' | 'conflict' | 'unauthorized' | 'failed'>;
-  /** Stops taking updates and resolves once those under way are answered. */
-  stop(): Promise<void>;
-  /** Whether it is connected and taking updates (readiness). */
-  ready(): boolean;
-}
 
 const MAX_CONCURRENT_UPDATES = 64;
 
@@ -64,9 +56,9 @@ const MAX_BODY_BYTES = 1_000_000;
  * so a slow (LLM) answer never makes Telegram re-send it. A missing or wrong
  * X-Telegram-Bot-Api-Secret-Token gets 401 and is not processed.
  */
-export function createWebhookListener(bot: Bot, options: { path: string; secret: string; logger: Logger; inFlight?: Set<Promise<void>> }) {
+export function createWebhookListener(bot: Bot, options: { path: string; secret: string; logger: Logger; inFlight?: InFlight }) {
   const expected = Buffer.from(options.secret);
-  const inFlight = options.inFlight ?? new Set<Promise<void>>();
+  const inFlight = options.inFlight ?? createInFlight();
   return async (req: IncomingMessage, res: import('node:http').ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== options.path) return false;
@@ -96,12 +88,12 @@ export function createWebhookListener(bot: Bot, options: { path: string; secret:
       return true;
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    const handling = bot
-      .handleUpdate(update)
-      .catch((error: unknown) => options.logger.error({ err: error, update: update.update_id }, 'telegram webhook: update failed'));
     // Remembered until answered, so a graceful shutdown can wait for it.
-    inFlight.add(handling);
-    void handling.finally(() => inFlight.delete(handling));
+    void inFlight.track(
+      bot
+        .handleUpdate(update)
+        .catch((error: unknown) => options.logger.error({ err: error, update: update.update_id }, 'telegram webhook: update failed')),
+    );
     return true;
   };
 }
@@ -122,7 +114,7 @@ export async function startWebhook(
 ): Promise<RunningTransport> {
   await bot.init();
   const path = new URL(options.url).pathname || '/';
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = createInFlight();
   const listener = createWebhookListener(bot, { path, secret: options.secret, logger: options.logger, inFlight });
   let accepting = true;
   options.mount(async (req, res) => {
@@ -134,16 +126,13 @@ export async function startWebhook(
   });
   await bot.api.setWebhook(options.url, { secret_token: options.secret, allowed_updates: [...ALLOWED_UPDATES] });
   options.logger.info({ url: options.url }, 'telegram: webhook set');
-  let resolveDone: (v: 'stopped') => void = () => undefined;
-  const done = new Promise<'stopped'>((r) => {
-    resolveDone = r;
-  });
+  const { done, markStopped } = stoppedOnRequest();
   return {
     done,
     stop: async () => {
       accepting = false;
-      await Promise.all(inFlight);
-      resolveDone('stopped');
+      await inFlight.settled();
+      markStopped();
     },
     ready: () => accepting,
   };

@@ -9,12 +9,14 @@ export interface Metrics {
   reminders(report: TickReport): void;
   /** A line logged at error level or above, anywhere. */
   error(): void;
+  /** Adds the Node process metrics (CPU, memory, event loop), once; only a served registry needs them. */
+  collectProcessMetrics(): void;
 }
 
 /** The bot's Prometheus metrics, on a registry of its own (no global state). */
 export function createMetrics(): Metrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'bot_' });
+  let collectingProcess = false;
   const messages = new Counter({
     name: 'bot_messages_total',
     help: 'Messages answered, by platform, reply kind and source (offline or llm)',
@@ -64,5 +66,12 @@ export function createMetrics(): Metrics {
       reminders.inc({ outcome: 'removed' }, report.removed);
     },
     error: () => errors.inc(),
+    collectProcessMetrics() {
+      // Not at creation: the console and the CLI build metrics too, and would monitor the
+      // event loop for nothing.
+      if (collectingProcess) return;
+      collectingProcess = true;
+      collectDefaultMetrics({ register: registry, prefix: 'bot_' });
+    },
   };
 }

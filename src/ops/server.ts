@@ -42,6 +42,7 @@ export async function startOpsServer(options: {
   checks?: ReadinessChecks;
 }): Promise<OpsServer> {
   const { logger, metrics } = options;
+  metrics.collectProcessMetrics();
   const routes: RouteHandler[] = [];
   const checks: ReadinessChecks = { ...options.checks };
   const json = (res: ServerResponse, status: number, body: unknown) =>

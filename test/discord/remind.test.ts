@@ -6,7 +6,7 @@ import { PassThrough } from 'node:stream';
 import { DiscordAPIError } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordRestPoster, startDiscord } from '../../adapters/discord/index.ts';
-import type { RunningTransport } from '../../adapters/telegram/transport.ts';
+import type { RunningTransport } from '../../adapters/shared/lifecycle.ts';
 import { type App, createApp } from '../../src/bootstrap.ts';
 import { parseConfig } from '../../src/config.ts';
 import { type ChannelState, type FakeDiscord, startFakeDiscord } from '../fakes/discord-server.ts';

@@ -2,18 +2,13 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadContent } from '../../src/content/load.ts';
-import { ReplyComposer } from '../../src/qa/compose.ts';
 import { acquireSchedulerLease } from '../../src/reminders/loop.ts';
-import { createReminders } from '../../src/reminders/scheduler.ts';
 import { openStore } from '../../src/store/store.ts';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-api.ts';
-import { testConvert } from '../helpers/core.ts';
+import { subscribeInStore } from '../helpers/reminders.ts';
 
 const TSX = join('node_modules', '.bin', 'tsx');
-const DAILY_20_SHANGHAI = { kind: 'daily', time: '20:00', timezone: 'Asia/Shanghai' } as const; // 12:00 UTC
 
 /** `npm run cli -- …` as an operator runs it (async: the fake Telegram answers in this process). */
 function cli(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
@@ -39,19 +34,7 @@ afterEach(async () => {
   await fake.close();
 });
 
-async function subscribe(chats: string[]) {
-  const store = await openStore(storeUrl);
-  const content = await loadContent('content', 'cambodia-scam-sweep');
-  const reminders = createReminders({
-    content,
-    composer: new ReplyComposer(content, testConvert()),
-    store,
-    clock: { now: () => Date.parse('2026-11-28T10:00:00Z') },
-    logger: pino({ level: 'silent' }),
-  });
-  for (const chat of chats) await reminders.subscribe('telegram', chat, DAILY_20_SHANGHAI, 'en');
-  await store.close();
-}
+const subscribe = (chats: string[]) => subscribeInStore(storeUrl, chats, Date.parse('2026-11-28T10:00:00Z'));
 
 describe('npm run cli -- reminders', () => {
   it('list shows every subscription with its next slot', async () => {

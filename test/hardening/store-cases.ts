@@ -1,15 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { expect } from 'vitest';
-import { loadContent } from '../../src/content/load.ts';
-import { ReplyComposer } from '../../src/qa/compose.ts';
-import { createReminders } from '../../src/reminders/scheduler.ts';
 import { openStore } from '../../src/store/store.ts';
 import { startFakeTelegram } from '../fakes/telegram-api.ts';
 import { textMessage } from '../fixtures/telegram-updates.ts';
-import { testConvert } from '../helpers/core.ts';
+import { subscribeInStore } from '../helpers/reminders.ts';
 import { createTelegramHarness, sentTexts } from '../helpers/telegram.ts';
 import type { HardeningCase } from './case.ts';
 import { freePort, hasRedis, runScript, startRedis, startScript, stopProcess, tempDir, until } from './processes.ts';
@@ -155,18 +151,7 @@ export const storeCases: HardeningCase[] = [
       const storeUrl = `sqlite://${join(tempDir('fanout'), 'bot.sqlite')}`;
       const chats = Array.from({ length: 60 }, (_, i) => String(-100_000 - i));
       try {
-        const store = await openStore(storeUrl);
-        const content = await loadContent('content', 'cambodia-scam-sweep');
-        const reminders = createReminders({
-          content,
-          composer: new ReplyComposer(content, testConvert()),
-          store,
-          clock: { now: () => Date.parse('2026-11-28T10:00:00Z') },
-          logger: pino({ level: 'silent' }),
-        });
-        for (const chat of chats)
-          await reminders.subscribe('telegram', chat, { kind: 'daily', time: '20:00', timezone: 'Asia/Shanghai' }, 'en');
-        await store.close();
+        await subscribeInStore(storeUrl, chats, Date.parse('2026-11-28T10:00:00Z'));
         const env = { STORE_URL: storeUrl, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, REMINDER_CONCURRENCY: '4' };
         // Telegram is slow: the fan-out takes a while, and is killed part-way.
         fake.delay('sendMessage', 150);

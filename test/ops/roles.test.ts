@@ -1,14 +1,9 @@
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadContent } from '../../src/content/load.ts';
-import { ReplyComposer } from '../../src/qa/compose.ts';
-import { createReminders } from '../../src/reminders/scheduler.ts';
-import { openStore } from '../../src/store/store.ts';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-api.ts';
 import { textMessage } from '../fixtures/telegram-updates.ts';
 import { freePort, startScript, stopProcess, tempDir } from '../hardening/processes.ts';
-import { testConvert } from '../helpers/core.ts';
+import { subscribeInStore } from '../helpers/reminders.ts';
 
 let fake: FakeTelegram;
 const stops: (() => Promise<void>)[] = [];
@@ -54,21 +49,11 @@ describe('roles and the shared HTTP port, as npm start runs them', () => {
 
   it('a scheduler-only process (ROLES=scheduler) posts due reminders through the Bot API without running the bot', async () => {
     const storeUrl = `sqlite://${join(tempDir('scheduler'), 'bot.sqlite')}`;
-    const store = await openStore(storeUrl);
-    const content = await loadContent('content', 'cambodia-scam-sweep');
     // "Now" is just after today's 20:00 Shanghai slot, so the subscription is due at once.
     const slot = new Date();
     slot.setUTCHours(12, 0, 0, 0);
     if (slot.getTime() > Date.now()) slot.setUTCDate(slot.getUTCDate() - 1);
-    const reminders = createReminders({
-      content,
-      composer: new ReplyComposer(content, testConvert()),
-      store,
-      clock: { now: () => slot.getTime() - 60_000 },
-      logger: pino({ level: 'silent' }),
-    });
-    await reminders.subscribe('telegram', '-100777', { kind: 'daily', time: '20:00', timezone: 'Asia/Shanghai' }, 'en');
-    await store.close();
+    await subscribeInStore(storeUrl, ['-100777'], slot.getTime() - 60_000);
     const scheduler = startScript(['adapters/main.ts'], {
       STORE_URL: storeUrl,
       TELEGRAM_BOT_TOKEN: fake.token,
