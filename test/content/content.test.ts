@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -21,10 +21,22 @@ function contentCopy(): string {
   return dir;
 }
 
+// The scraped seed's sha256, recorded when source.txt was taken from it: the repository alone
+// proves source.txt is still the article as scraped; the seed folder beside a checkout is optional.
+const SEED_SHA256 = '7ef280673c4406eb3696b0ebe396ad8e702f44733a389d2dcecd317bced6fd74';
+
 describe('source of record', () => {
-  it('is byte-identical to the scraped seed', () => {
-    const seed = readFileSync(SEED);
-    expect(sha256(readFileSync(join(DIR, 'source.txt')))).toBe(sha256(seed));
+  it('is the scraped article byte for byte (its hash as recorded in the repository)', () => {
+    expect(sha256(readFileSync(join(DIR, 'source.txt')))).toBe(SEED_SHA256);
+  });
+
+  it('is the hash article.json was built from', () => {
+    const article = JSON.parse(readFileSync(join(DIR, 'article.json'), 'utf8')) as { sourceSha256: string };
+    expect(article.sourceSha256).toBe(SEED_SHA256);
+  });
+
+  it.skipIf(!existsSync(SEED))('is byte-identical to the scraped seed, where the seed folder is beside the checkout', () => {
+    expect(sha256(readFileSync(SEED))).toBe(SEED_SHA256);
   });
 });
 
