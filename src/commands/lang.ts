@@ -1,5 +1,8 @@
 import { parseLangChoice } from '../core/language.ts';
-import type { LANGS } from '../text/script.ts';
+import type { Reply } from '../core/types.ts';
+import type { ReplyComposer } from '../qa/compose.ts';
+import { hasHan } from '../text/normalize.ts';
+import type { LANGS, Lang } from '../text/script.ts';
 import type { Command } from './command.ts';
 
 const OTHER_LANGS: Record<(typeof LANGS)[number], readonly (typeof LANGS)[number][]> = {
@@ -7,6 +10,18 @@ const OTHER_LANGS: Record<(typeof LANGS)[number], readonly (typeof LANGS)[number
   'zh-Hans': ['zh-Hant', 'en'],
   en: ['zh-Hant', 'zh-Hans'],
 };
+
+// Not a fact about the article, so not an "answer" (answers always carry a citation).
+function confirm(composer: ReplyComposer, lang: Lang, text: string): Reply {
+  return {
+    kind: 'clarify',
+    lang,
+    blocks: [{ type: 'paragraph', text }],
+    citations: [],
+    suggestions: composer.defaultSuggestions(lang),
+    source: 'offline',
+  };
+}
 
 export const langCommand: Command = {
   name: 'lang',
@@ -19,28 +34,21 @@ export const langCommand: Command = {
     required: false,
     choices: ['zh-Hant', 'zh-Hans', 'en', 'auto'],
   },
+  // "auto", "en", "reset" are keywords: the Latin word "auto" must not make the reply English.
+  argumentLanguage: 'chinese-only',
   run: async ({ args, lang, composer, setLangOverride }) => {
     const choice = parseLangChoice(args);
     if (choice === undefined) {
       return {
-        kind: 'clarify',
-        lang,
-        blocks: [{ type: 'paragraph', text: composer.ui('langUsage', lang) }],
-        citations: [],
+        ...confirm(composer, lang, composer.ui('langUsage', lang)),
         suggestions: OTHER_LANGS[lang].map((l) => ({ label: composer.ui('langName', l), action: { type: 'lang', lang: l } })),
-        source: 'offline',
       };
     }
     await setLangOverride(choice);
-    const replyLang = choice ?? lang;
-    // Not a fact about the article, so not an "answer" (answers always carry a citation).
-    return {
-      kind: 'clarify',
-      lang: replyLang,
-      blocks: [{ type: 'paragraph', text: choice ? composer.ui('langSet', replyLang) : composer.ui('langUsage', replyLang) }],
-      citations: [],
-      suggestions: composer.defaultSuggestions(replyLang),
-      source: 'offline',
-    };
+    if (choice) return confirm(composer, choice, composer.ui('langSet', choice));
+    // Back to automatic: "/lang 自动" is confirmed in Simplified even under an English override;
+    // a Latin keyword says nothing, so the chat's current language answers.
+    const replyLang = (hasHan(args) && composer.writtenLang(args)) || lang;
+    return confirm(composer, replyLang, composer.ui('langAuto', replyLang));
   },
 };

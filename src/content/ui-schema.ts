@@ -14,6 +14,7 @@ export const uiKeys = [
   'followUpWithoutContext',
   'adviceOutOfRange',
   'langSet',
+  'langAuto',
   'langUsage',
   'inputTruncated',
   'quoteLabel',

@@ -3,7 +3,7 @@ import type { Citation, Entry, EntryKind } from '../content/schema.ts';
 import type { UiKey } from '../content/ui-schema.ts';
 import type { Reply, ReplyBlock, ReplyKind, Suggestion } from '../core/types.ts';
 import type { ScriptConverter } from '../text/convert.ts';
-import type { Lang } from '../text/script.ts';
+import { detectScript, type Lang } from '../text/script.ts';
 
 const KIND_OF_ENTRY: Record<EntryKind, ReplyKind> = {
   fact: 'answer',
@@ -152,6 +152,11 @@ export class ReplyComposer {
       blockId: b.id,
       label: b.id,
     }));
+  }
+
+  /** The language a text's script points to, if any (Latin letters count as English). */
+  writtenLang(text: string): Lang | undefined {
+    return detectScript(text, this.convert).lang;
   }
 
   hasBlock(id: string): boolean {
