@@ -144,14 +144,12 @@ export class ReplyComposer {
     return entry.questions[lang][0] as string;
   }
 
-  /** The cleaned article, block by block, in the reader's script (English readers get the original). */
+  /**
+   * The cleaned article, block by block, quoted like any citation: renderers already show the
+   * block id next to the label, so the label says what the text is ("原文"), not the id again.
+   */
   articleBlocks(lang: Lang): ReplyBlock[] {
-    return this.content.article.blocks.map((b) => ({
-      type: 'quote' as const,
-      text: lang === 'en' ? b.text : this.convert.toLang(b.text, lang),
-      blockId: b.id,
-      label: b.id,
-    }));
+    return this.content.article.blocks.map((b) => this.quoteBlock({ block: b.id, quote: b.text }, lang));
   }
 
   /** The language a text's script points to, if any (Latin letters count as English). */
