@@ -20,6 +20,7 @@ export const uiKeys = [
   'quoteLabel',
   'originalQuoteLabel',
   'adviceListTitle',
+  'attributionLead',
   'sourceHeading',
   'sourceTextHeading',
   'sourcePart',

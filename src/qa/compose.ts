@@ -65,7 +65,7 @@ export class ReplyComposer {
     const intro = this.entries.get('advice.list');
     const blocks: ReplyBlock[] = [{ type: 'heading', text: this.ui('adviceListTitle', lang) }];
     if (intro) blocks.push({ type: 'paragraph', text: intro.answer[lang] });
-    blocks.push({ type: 'list', ordered: true, items: this.recommendations.map((r) => r.answer[lang]) });
+    blocks.push({ type: 'list', ordered: true, items: this.recommendations.map((r) => this.listItem(r, lang)) });
     const cited = [...(intro?.citations ?? []), ...this.recommendations.flatMap((r) => r.citations.slice(0, 1))];
     return {
       kind: 'answer',
@@ -78,6 +78,15 @@ export class ReplyComposer {
       source: 'offline',
       entryId: 'advice.list',
     };
+  }
+
+  /** A recommendation as an item of the list, whose lead-in already says "according to the article". */
+  private listItem(entry: Entry, lang: Lang): string {
+    const lead = this.ui('attributionLead', lang);
+    const text = entry.answer[lang];
+    if (!text.startsWith(lead)) return text;
+    const rest = text.slice(lead.length).trimStart();
+    return rest.charAt(0).toUpperCase() + rest.slice(1);
   }
 
   /** Reply without an entry: clarify, out of scope, not covered. Offers example questions. */
