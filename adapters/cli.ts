@@ -8,7 +8,6 @@ import { type CliExtension, runCliProgram } from '../src/cli/main.ts';
 import { loadConfig } from '../src/config.ts';
 import { acquireSchedulerLease } from '../src/reminders/loop.ts';
 import { cronOf } from '../src/reminders/schedule.ts';
-import { registerStandalonePosters } from './posters.ts';
 
 const USAGE = `  reminders list        every subscription and its next slot (JSON lines)
   reminders tick --at <ISO-8601 time> [--dry-run]
@@ -47,6 +46,8 @@ const reminders: CliExtension = {
       const dryRun = values['dry-run'];
       // A real tick is a scheduler: on a SQLite file it must be the only one.
       const lease = dryRun ? undefined : await acquireSchedulerLease(app.store);
+      // The platform clients load only for a tick: `ask` and `chat` never need them.
+      const { registerStandalonePosters } = await import('./posters.ts');
       const closePosters = await registerStandalonePosters(app, app.logger);
       try {
         const report = await app.reminders.tick(at, { dryRun });

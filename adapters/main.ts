@@ -7,11 +7,8 @@ import { createApp } from '../src/bootstrap.ts';
 import { runConsoleChat } from '../src/cli/chat.ts';
 import { loadConfig } from '../src/config.ts';
 import { ConfigError, describeStartupError } from '../src/errors.ts';
-import { startOpsServer } from '../src/ops/server.ts';
-import { type ReminderLoop, startReminderLoop } from '../src/reminders/loop.ts';
-import { registerStandalonePosters } from './posters.ts';
+import type { ReminderLoop } from '../src/reminders/loop.ts';
 import type { RunningTransport } from './shared/lifecycle.ts';
-import { waitForStartupSlot } from './startup-backoff.ts';
 
 const CONNECT_HINT =
   'No platform token set: console chat. To connect Telegram set TELEGRAM_BOT_TOKEN, for Discord DISCORD_TOKEN (see .env.example). Type /quit to leave.';
@@ -19,18 +16,29 @@ const CONNECT_HINT =
 async function main(): Promise<void> {
   const config = loadConfig();
   const { roles } = config;
-  const app = await createApp(config, { logDestination: roles.length > 0 ? process.stdout : process.stderr });
   if (roles.length === 0) {
+    const app = await createApp(config, { logDestination: process.stderr });
     await runConsoleChat({ core: app.core, input: process.stdin, output: process.stdout, banner: CONNECT_HINT });
     await app.close();
     return;
   }
+  // What only a running bot needs loads here, so the console chat starts without it.
+  const [{ createMetrics }, { startOpsServer }, { startReminderLoop }, { registerStandalonePosters }, { waitForStartupSlot }] =
+    await Promise.all([
+      import('../src/ops/metrics.ts'),
+      import('../src/ops/server.ts'),
+      import('../src/reminders/loop.ts'),
+      import('./posters.ts'),
+      import('./startup-backoff.ts'),
+    ]);
+  const metrics = createMetrics();
+  const app = await createApp(config, { logDestination: process.stdout, metrics });
   const { logger } = app;
   logger.info({ roles }, 'starting');
   const ops = await startOpsServer({
     port: config.port,
     logger,
-    metrics: app.metrics,
+    metrics,
     checks: { store: () => app.store.ping().then(() => true) },
   }).catch(async (error: unknown) => {
     await app.close();

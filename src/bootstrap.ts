@@ -1,11 +1,10 @@
 import type { Writable } from 'node:stream';
 import type { Config } from './config.ts';
-import { loadContent } from './content/load.ts';
+import { compiledContentCacheDir, loadContentCached } from './content/cache.ts';
 import { type Core, createCore } from './core/core.ts';
 import { type Clock, systemClock } from './core/ports.ts';
-import { createChatCompletionClient } from './llm/client.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { createMetrics, type Metrics } from './ops/metrics.ts';
+import { createSilentRecorder, type MetricsRecorder } from './ops/recorder.ts';
 import { ReplyComposer } from './qa/compose.ts';
 import { createReminders, type Reminders } from './reminders/scheduler.ts';
 import { openStore, type Store } from './store/store.ts';
@@ -18,7 +17,7 @@ export interface App {
   core: Core;
   /** Subscriptions and the tick; platforms register their posters when they start. */
   reminders: Reminders;
-  metrics: Metrics;
+  metrics: MetricsRecorder;
   close(): Promise<void>;
 }
 
@@ -26,11 +25,18 @@ export interface AppOptions {
   /** Log destination; the CLI uses stderr so stdout carries only replies. */
   logDestination?: Writable;
   clock?: Clock;
+  /**
+   * A folder for content validated once per version of it; default dist/.content-cache when
+   * compiled, none under tsx (content validated at every start).
+   */
+  contentCacheDir?: string;
+  /** Where the running parts report; the ops server passes its Prometheus metrics, others record nothing. */
+  metrics?: MetricsRecorder;
 }
 
 /** Builds the platform-neutral part of the bot from a validated config. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const metrics = createMetrics();
+  const metrics = options.metrics ?? createSilentRecorder();
   const logger = createLogger({
     level: config.logLevel,
     format: config.logFormat,
@@ -40,10 +46,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const started = performance.now();
   const convert = createScriptConverter();
-  const content = await loadContent(config.contentDir, config.articleId);
+  const content = await loadContentCached(config.contentDir, config.articleId, options.contentCacheDir ?? compiledContentCacheDir());
   const store = await openStore(config.storeUrl);
+  // The OpenAI SDK is among the costliest imports: loaded only with an endpoint configured.
   const llm = config.llm
-    ? { config: config.llm, client: createChatCompletionClient(config.llm, logger.child({ component: 'llm-client' })) }
+    ? {
+        config: config.llm,
+        client: (await import('./llm/client.ts')).createChatCompletionClient(config.llm, logger.child({ component: 'llm-client' })),
+      }
     : undefined;
   const clock = options.clock ?? systemClock;
   const composer = new ReplyComposer(content, convert);

@@ -4,7 +4,6 @@ import { createApp } from '../bootstrap.ts';
 import { loadConfig } from '../config.ts';
 import { describeStartupError } from '../errors.ts';
 import { runConsoleChat } from './chat.ts';
-import { contentBuild, contentCheck } from './content-commands.ts';
 import { runJsonl } from './jsonl.ts';
 import { renderSuggestions, renderText } from './render-text.ts';
 
@@ -53,6 +52,8 @@ export async function main(argv: string[], extensions: Record<string, CliExtensi
   }
   const config = loadConfig();
   if (command === 'content') {
+    // The checks load only for this command: asking never needs them.
+    const { contentBuild, contentCheck } = await import('./content-commands.ts');
     const sub = rest[0];
     if (sub === 'build') return contentBuild(config.contentDir, values.article);
     if (sub === 'check') return contentCheck(config.contentDir, values.article);

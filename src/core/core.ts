@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { COMMANDS, type Command } from '../commands/index.ts';
 import type { LlmConfig } from '../config.ts';
 import type { Content } from '../content/load.ts';
-import type { ChatCompletionClient } from '../llm/client.ts';
+import type { ChatCompletionClient } from '../llm/call.ts';
 import { shouldAskLlm } from '../llm/router.ts';
 import { createLlmService, type LlmFallbackReason, type LlmService } from '../llm/service.ts';
 import type { Logger } from '../logger.ts';

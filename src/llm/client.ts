@@ -1,30 +1,8 @@
 import OpenAI from 'openai';
 import type { LlmConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { type ChatCompletionClient, type Completion, LlmCallError } from './call.ts';
 import { ANSWER_JSON_SCHEMA, type ChatMessage } from './prompt.ts';
-
-export interface Completion {
-  text: string;
-  promptTokens: number;
-  completionTokens: number;
-}
-
-/** Why a call produced no text: the endpoint refused, the network failed, or it timed out. */
-export class LlmCallError extends Error {
-  readonly code = 'LLM_CALL_FAILED';
-  constructor(
-    readonly kind: 'timeout' | 'refused' | 'network' | 'rate-limited',
-    message: string,
-    readonly status?: number,
-  ) {
-    super(message);
-    this.name = 'LlmCallError';
-  }
-}
-
-export interface ChatCompletionClient {
-  complete(messages: ChatMessage[]): Promise<Completion>;
-}
 
 /** Longest Retry-After honoured: beyond it the user is better served offline at once. */
 const MAX_RETRY_AFTER_MS = 10_000;

@@ -12,7 +12,7 @@ import type { ScriptConverter } from '../text/convert.ts';
 import { foldForMatch } from '../text/fold.ts';
 import type { Lang } from '../text/script.ts';
 import { CircuitBreaker } from './breaker.ts';
-import { type ChatCompletionClient, LlmCallError } from './client.ts';
+import { type ChatCompletionClient, LlmCallError } from './call.ts';
 import { type ModelAnswer, parseModelAnswer } from './parse.ts';
 import { buildMessages, buildSystemPrompt } from './prompt.ts';
 import { createVerifier } from './verify.ts';

@@ -1,14 +1,9 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
-import type { CoreObserver } from '../core/core.ts';
-import type { TickReport } from '../reminders/scheduler.ts';
+import type { MetricsRecorder } from './recorder.ts';
 
-export interface Metrics {
+/** The recorder backed by a Prometheus registry, which the ops server serves on /metrics. */
+export interface Metrics extends MetricsRecorder {
   readonly registry: Registry;
-  /** What the core reports as it answers (messages, latency, LLM use). */
-  readonly core: CoreObserver;
-  reminders(report: TickReport): void;
-  /** A line logged at error level or above, anywhere. */
-  error(): void;
   /** Adds the Node process metrics (CPU, memory, event loop), once; only a served registry needs them. */
   collectProcessMetrics(): void;
 }
@@ -67,7 +62,7 @@ export function createMetrics(): Metrics {
     },
     error: () => errors.inc(),
     collectProcessMetrics() {
-      // Not at creation: the console and the CLI build metrics too, and would monitor the
+      // Not at creation: tests build metrics without serving them, and would monitor the
       // event loop for nothing.
       if (collectingProcess) return;
       collectingProcess = true;

@@ -10,6 +10,7 @@ import { waitForStartupSlot } from '../../adapters/startup-backoff.ts';
 import { createApp } from '../../src/bootstrap.ts';
 import { parseConfig } from '../../src/config.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { createMetrics } from '../../src/ops/metrics.ts';
 import { startOpsServer } from '../../src/ops/server.ts';
 import { openStore } from '../../src/store/store.ts';
 
@@ -43,11 +44,12 @@ async function startRedis(port: number): Promise<ChildProcess> {
 async function appWithOps(env: Record<string, string>) {
   // Errors are logged (and counted) but go nowhere.
   const discard = new Writable({ write: (_chunk, _encoding, done) => done() });
-  const app = await createApp(parseConfig({ LOG_LEVEL: 'error', LOG_FORMAT: 'json', ...env }), { logDestination: discard });
+  const metrics = createMetrics();
+  const app = await createApp(parseConfig({ LOG_LEVEL: 'error', LOG_FORMAT: 'json', ...env }), { logDestination: discard, metrics });
   const ops = await startOpsServer({
     port: 0,
     logger: app.logger,
-    metrics: app.metrics,
+    metrics,
     checks: { store: () => app.store.ping().then(() => true) },
   });
   cleanups.push(
