@@ -14,6 +14,17 @@ const KIND_OF_ENTRY: Record<EntryKind, ReplyKind> = {
   injection: 'refused',
 };
 const MAX_QUOTES_SHOWN = 2;
+/** An answer citing at least this many article paragraphs, one sentence each, is shown per paragraph. */
+const MIN_SECTIONS = 3;
+/** After 。！？, or after . ! ? followed by a space and a capital or an opening quote. */
+const SENTENCE_END = /(?<=[。！？])|(?<=[.!?]["”’]?)\s+(?=[A-Z"“‘])/u;
+
+function sentencesOf(text: string): string[] {
+  return text
+    .split(SENTENCE_END)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
 const MAX_SUGGESTIONS = 4;
 
 /** Builds replies from content. Holds no state; every string comes from content/. */
@@ -48,8 +59,10 @@ export class ReplyComposer {
 
   fromEntry(entry: Entry, lang: Lang): Reply {
     if (entry.id === 'advice.list') return this.adviceList(lang);
-    const blocks: ReplyBlock[] = [{ type: 'paragraph', text: entry.answer[lang] }];
-    for (const citation of entry.citations.slice(0, MAX_QUOTES_SHOWN)) blocks.push(this.quoteBlock(citation, lang));
+    const blocks = this.byParagraph(entry, lang) ?? [
+      { type: 'paragraph', text: entry.answer[lang] },
+      ...entry.citations.slice(0, MAX_QUOTES_SHOWN).map((c) => this.quoteBlock(c, lang)),
+    ];
     return {
       kind: KIND_OF_ENTRY[entry.kind],
       lang,
@@ -59,6 +72,24 @@ export class ReplyComposer {
       source: 'offline',
       entryId: entry.id,
     };
+  }
+
+  /**
+   * A long answer that retells the article one sentence per paragraph (the long summary, what
+   * "tell me more" leads to) as short sections: each sentence, then a quote from its paragraph.
+   * Undefined for any other answer, which stays one paragraph with its first quotes.
+   */
+  private byParagraph(entry: Entry, lang: Lang): ReplyBlock[] | undefined {
+    const firstQuote = new Map<string, Citation>();
+    for (const c of entry.citations) if (!firstQuote.has(c.block)) firstQuote.set(c.block, c);
+    const cited = [...firstQuote.values()];
+    const sentences = sentencesOf(entry.answer[lang]);
+    if (cited.length < MIN_SECTIONS || sentences.length !== cited.length) return undefined;
+    // Paired only when the quotes follow the article's order, as the sentences do.
+    const order = [...this.blockText.keys()];
+    const positions = cited.map((c) => order.indexOf(c.block));
+    if (positions.some((at, i) => at < 0 || (i > 0 && at <= (positions[i - 1] as number)))) return undefined;
+    return cited.flatMap((c, i): ReplyBlock[] => [{ type: 'paragraph', text: sentences[i] as string }, this.quoteBlock(c, lang)]);
   }
 
   adviceList(lang: Lang): Reply {
