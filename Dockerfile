@@ -56,4 +56,6 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "--enable-source-maps", "--liftoff-only", "dist/adapters/main.js"]
+# The flags of npm start: WebAssembly (undici's parser) compiled without TurboFan, and a small
+# young generation; together ~25 MB less RSS at no measured cost in throughput.
+CMD ["node", "--liftoff-only", "--max-semi-space-size=2", "dist/adapters/main.js"]

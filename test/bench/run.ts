@@ -4,6 +4,10 @@
  * (tsx, which transpiles TypeScript in-process, costs ~70 MB on its own).
  */
 const rssAtStart = process.memoryUsage().rss;
+// First: the cold start removes dist/ and has npm start build it again for the rest.
+const { benchStartup } = await import('./startup.ts');
+const startup = await benchStartup();
+const { benchRunningBot } = await import('./running-bot.ts');
 const { benchCore } = await import('./core.ts');
 const { benchBotProcess } = await import('./bot-process.ts');
 const { benchLlm } = await import('./llm.ts');
@@ -14,6 +18,7 @@ const { loadEvalItems } = await import('../eval/evaluate.ts');
 const core = await benchCore();
 const rss = process.memoryUsage().rss;
 const bot = await benchBotProcess(loadEvalItems().map((i) => i.text));
+const runningBot = await benchRunningBot();
 const llm = await benchLlm();
 const telegram = await benchTelegram();
 const discord = await benchDiscord();
@@ -22,6 +27,7 @@ const reminders = await benchReminders(10_000, 500);
 const result = {
   date: new Date().toISOString(),
   node: process.version,
+  startup,
   core,
   llm,
   telegram,
@@ -29,9 +35,14 @@ const result = {
   reminders,
   memory: {
     bot_process: bot,
+    running_bot: runningBot,
     bench_process: { rss_mb: Math.round(rss / 1e6), before_load_mb: Math.round(rssAtStart / 1e6) },
   },
   budgets: {
+    'startup.warm_npm_start_to_prompt_ms <= 1000': startup.warm_npm_start_to_prompt_ms <= 1000,
+    'startup.cli_ask_first_answer_ms <= 500': startup.cli_ask_first_answer_ms <= 500,
+    'memory.running_bot.after_burst.rss_mb <= 120 (telegram + discord + scheduler, 300 updates)':
+      runningBot.after_burst.rss_mb <= 120 && runningBot.telegram_answered === runningBot.telegram_updates,
     'core.answer.p99_ms <= 2': core.core.answer.p99_ms <= 2,
     'core.startup_ms <= 300': core.startup_ms <= 300,
     'memory.bot_process.peak_mb <= 120': bot.peak_mb <= 120,

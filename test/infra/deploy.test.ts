@@ -412,7 +412,7 @@ describe('Dockerfile', () => {
     const cmd = execForm(args(runtime, 'CMD').at(-1) ?? '[]');
     // npm start runs the launcher (build when sources changed, then dist/adapters/main.js in-process);
     // the image has no sources, so it runs the entry point itself with the same node flags.
-    const flags = /\bnode\s+((?:--[\w-]+\s+)*)adapters\/launch\.mjs main$/.exec(JSON.parse(read('package.json')).scripts.start)?.[1] ?? '';
+    const flags = /\bnode\s+((?:--[\w-]+(?:=\S+)?\s+)*)adapters\/launch\.mjs main$/.exec(JSON.parse(read('package.json')).scripts.start)?.[1] ?? '';
     expect(cmd).toEqual(['node', ...flags.split(/\s+/).filter(Boolean), 'dist/adapters/main.js']);
     expect(flags).toContain('--liftoff-only');
     expect(existsSync(join(ROOT, 'adapters/main.ts'))).toBe(true);
