@@ -6,9 +6,11 @@ import { type Clock, systemClock } from './core/ports.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createSilentRecorder, type MetricsRecorder } from './ops/recorder.ts';
 import { ReplyComposer } from './qa/compose.ts';
+import { INDEX_MODULES, snapshotOf } from './qa/index.ts';
 import { createReminders, type Reminders } from './reminders/scheduler.ts';
 import { openStore, type Store } from './store/store.ts';
 import { createScriptConverter } from './text/convert.ts';
+import { foldForMatch } from './text/fold.ts';
 
 export interface App {
   config: Config;
@@ -46,7 +48,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const started = performance.now();
   const convert = createScriptConverter();
-  const content = await loadContentCached(config.contentDir, config.articleId, options.contentCacheDir ?? compiledContentCacheDir());
+  const { content, derived: paraphraseIndex } = await loadContentCached(
+    config.contentDir,
+    config.articleId,
+    options.contentCacheDir ?? compiledContentCacheDir(),
+    { modules: INDEX_MODULES, compute: (c) => snapshotOf(c.knowledge.entries, (text) => foldForMatch(text, convert)) },
+  );
   const store = await openStore(config.storeUrl);
   // The OpenAI SDK is among the costliest imports: loaded only with an endpoint configured.
   const llm = config.llm
@@ -66,7 +73,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     graceMs: config.reminders.graceMs,
     concurrency: config.reminders.concurrency,
   });
-  const core = createCore({ content, convert, composer, store, clock, logger, config, llm, reminders, observer: metrics.core });
+  const core = createCore({
+    content,
+    paraphraseIndex,
+    convert,
+    composer,
+    store,
+    clock,
+    logger,
+    config,
+    llm,
+    reminders,
+    observer: metrics.core,
+  });
   logger.debug(
     { ms: Math.round(performance.now() - started), store: store.backend, article: config.articleId, llm: config.llm?.model ?? 'off' },
     'core ready',

@@ -5,31 +5,44 @@ import { fileURLToPath } from 'node:url';
 import type { Content } from './load.ts';
 
 /** Changed when the loaded shape changes in a way no schema file shows. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 /** The schemas that decide what a valid content file becomes: a change to them is a change of key. */
 const SCHEMA_MODULES = ['schema', 'ui-schema', 'llm-schema'];
 
+/** Something computed from the content at every start, cached with it (the paraphrase index). */
+export interface Derived<D> {
+  /** The modules whose code decides the result: their source is part of the key. */
+  modules: readonly URL[];
+  compute(content: Content): D;
+}
+
 /**
- * Loads content validated once per version of it: the schema-checked result is kept in
- * `cacheDir` under a key made of every content file's bytes and the schemas' own source, so a
- * start with unchanged content skips YAML parsing and validation (~60 ms). Any change to a
- * file, or an unreadable cache, validates afresh, with the same errors as `loadContent`.
+ * Loads content validated once per version of it, with what is derived from it: both are kept
+ * in `cacheDir` under a key made of every content file's bytes and the source of the schemas
+ * and of the deriving code, so a start with nothing changed skips YAML parsing, validation and
+ * indexing. Any change, or an unreadable cache, validates afresh, with `loadContent`'s errors.
  */
-export async function loadContentCached(contentDir: string, articleId: string, cacheDir: string | undefined): Promise<Content> {
-  const key = cacheDir === undefined ? undefined : await contentKey(contentDir, articleId).catch(() => undefined);
+export async function loadContentCached<D = undefined>(
+  contentDir: string,
+  articleId: string,
+  cacheDir: string | undefined,
+  derived?: Derived<D>,
+): Promise<{ content: Content; derived: D | undefined }> {
+  const key = cacheDir === undefined ? undefined : await cacheKey(contentDir, articleId, derived?.modules ?? []).catch(() => undefined);
   const file = key === undefined || cacheDir === undefined ? undefined : join(cacheDir, `${articleId}-${key}.json`);
   if (file !== undefined) {
     const cached = await readFile(file, 'utf8')
-      .then((text) => JSON.parse(text) as Content)
+      .then((text) => JSON.parse(text) as { content: Content; derived: D | undefined })
       .catch(() => undefined);
-    if (cached) return cached;
+    if (cached?.content) return cached;
   }
   const { loadContent } = await import('./load.ts');
   const content = await loadContent(contentDir, articleId);
+  const result = { content, derived: derived?.compute(content) };
   // Best effort: a read-only install simply validates at every start.
   if (file !== undefined && cacheDir !== undefined)
-    await replaceCached(cacheDir, articleId, file, JSON.stringify(content)).catch(() => undefined);
-  return content;
+    await replaceCached(cacheDir, articleId, file, JSON.stringify(result)).catch(() => undefined);
+  return result;
 }
 
 /**
@@ -40,7 +53,7 @@ export function compiledContentCacheDir(): string | undefined {
   return import.meta.url.endsWith('.js') ? fileURLToPath(new URL('../../.content-cache/', import.meta.url)) : undefined;
 }
 
-async function contentKey(contentDir: string, articleId: string): Promise<string> {
+async function cacheKey(contentDir: string, articleId: string, modules: readonly URL[]): Promise<string> {
   const hash = createHash('sha256').update(`format ${CACHE_FORMAT}\n`);
   const add = async (label: string, path: string) =>
     hash
@@ -53,6 +66,7 @@ async function contentKey(contentDir: string, articleId: string): Promise<string
   // The schema modules beside this one, compiled (.js) or not (.ts).
   const ext = extname(fileURLToPath(import.meta.url));
   for (const name of SCHEMA_MODULES) await add(name, fileURLToPath(new URL(`./${name}${ext}`, import.meta.url)));
+  for (const module of modules) await add(module.pathname, fileURLToPath(module));
   return hash.digest('hex').slice(0, 32);
 }
 

@@ -8,6 +8,7 @@ import { createLlmService, type LlmFallbackReason, type LlmService } from '../ll
 import type { Logger } from '../logger.ts';
 import { type Answerer, createAnswerer } from '../qa/answer.ts';
 import { ReplyComposer } from '../qa/compose.ts';
+import type { IndexSnapshot } from '../qa/index.ts';
 import type { Reminders } from '../reminders/scheduler.ts';
 import type { Store } from '../store/store.ts';
 import { writeBehind } from '../store/write-behind.ts';
@@ -31,6 +32,8 @@ export interface CoreDeps {
   config: { contextTtlMs: number; userMessagesPerMinute?: number };
   /** Shared with other parts that compose replies (the reminder posts); built here when absent. */
   composer?: ReplyComposer;
+  /** The paraphrase index of this content, when start-up has it cached; built here otherwise. */
+  paraphraseIndex?: IndexSnapshot;
   /** Scheduled reminders (/remind); without them the command says they are unavailable. */
   reminders?: Reminders;
   observer?: CoreObserver;
@@ -80,7 +83,7 @@ export interface Core {
 export function createCore(deps: CoreDeps): Core {
   const { content, convert, store, clock, config, logger } = deps;
   const composer = deps.composer ?? new ReplyComposer(content, convert);
-  const answerer = createAnswerer(content, convert, composer);
+  const answerer = createAnswerer(content, convert, composer, deps.paraphraseIndex);
   const llm = deps.llm
     ? createLlmService({ ...deps.llm, content, convert, composer, store, clock, logger: logger.child({ component: 'llm' }) })
     : undefined;

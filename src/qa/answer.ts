@@ -9,7 +9,7 @@ import type { Lang } from '../text/script.ts';
 import type { ReplyComposer } from './compose.ts';
 import { compileNumberCue, compileTriggers, findFollowUp, findOrdinal, isBareOrdinal } from './cues.ts';
 import { extractFeatures, type Features } from './features.ts';
-import { ParaphraseIndex } from './index.ts';
+import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
 
 const MEMO_ENTRIES = 2000;
 
@@ -55,10 +55,11 @@ export interface Answerer {
   suggest(partial: string, lang: Lang, limit: number): string[];
 }
 
-export function createAnswerer(content: Content, convert: ScriptConverter, composer: ReplyComposer): Answerer {
+/** `indexed`: the paraphrase index of exactly this content, when start-up has it cached. */
+export function createAnswerer(content: Content, convert: ScriptConverter, composer: ReplyComposer, indexed?: IndexSnapshot): Answerer {
   const fold = (text: string) => foldForMatch(text, convert);
   const entries = content.knowledge.entries;
-  const index = new ParaphraseIndex(entries, fold);
+  const index = indexed ? ParaphraseIndex.restore(entries, indexed) : ParaphraseIndex.build(entries, fold);
   const triggered = (kind: Entry['kind']) =>
     entries
       .filter((e) => e.kind === kind && (e.triggers.length > 0 || e.numberCue))

@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import type { Entry } from '../content/schema.ts';
 import { LANGS } from '../text/script.ts';
 import { extractFeatures, type Features } from './features.ts';
@@ -17,51 +18,61 @@ interface Posting {
 }
 
 /**
+ * What building the index computes, as plain JSON: a compiled bot keeps it with the validated
+ * content (src/content/cache.ts), so a start with unchanged content and code skips the folding
+ * and feature extraction of ~1,500 paraphrases.
+ */
+export interface IndexSnapshot {
+  /** Feature, its idf, and its postings flattened as doc, weight, doc, weight… */
+  features: [string, number, number[]][];
+  docEntry: number[];
+  docNorm: number[];
+  docMass: number[];
+}
+
+/** The modules whose code decides what an index holds: a change to one is a change of cache key. */
+export const INDEX_MODULES: readonly URL[] = [
+  new URL(import.meta.url),
+  new URL(`./features${extname(import.meta.url)}`, import.meta.url),
+  new URL(`../text/fold${extname(import.meta.url)}`, import.meta.url),
+  new URL(`../text/normalize${extname(import.meta.url)}`, import.meta.url),
+  new URL(`../text/convert${extname(import.meta.url)}`, import.meta.url),
+];
+
+/**
  * An inverted index over every paraphrase of every entry. A query is scored against each
  * paraphrase by TF-IDF cosine; an entry scores as its best paraphrase.
  */
 export class ParaphraseIndex {
   private readonly postings = new Map<string, Posting[]>();
   private readonly idf = new Map<string, number>();
-  private readonly docEntry: number[] = [];
-  private readonly docNorm: number[] = [];
+  private readonly docEntry: number[];
+  private readonly docNorm: number[];
   /** Sum of each paraphrase's feature weights, for "how much of this paraphrase the query covers". */
-  private readonly docMass: number[] = [];
+  private readonly docMass: number[];
 
-  private readonly entries: readonly Entry[];
+  private constructor(
+    private readonly entries: readonly Entry[],
+    snapshot: IndexSnapshot,
+  ) {
+    for (const [key, idf, flat] of snapshot.features) {
+      this.idf.set(key, idf);
+      const list: Posting[] = [];
+      for (let i = 0; i < flat.length; i += 2) list.push({ doc: flat[i] as number, weight: flat[i + 1] as number });
+      this.postings.set(key, list);
+    }
+    this.docEntry = snapshot.docEntry;
+    this.docNorm = snapshot.docNorm;
+    this.docMass = snapshot.docMass;
+  }
 
-  constructor(entries: readonly Entry[], fold: (text: string) => string) {
-    this.entries = entries;
-    const docs: Features[] = [];
-    const addDoc = (text: string, entryIndex: number) => {
-      docs.push(extractFeatures(fold(text)));
-      this.docEntry.push(entryIndex);
-    };
-    entries.forEach((entry, entryIndex) => {
-      for (const lang of LANGS) for (const question of entry.questions[lang]) addDoc(question, entryIndex);
-      // The article's own words also point at the facts that cite them ("受審" → p6's 審判).
-      if (entry.kind === 'fact' || entry.kind === 'recommendation') for (const c of entry.citations) addDoc(c.quote, entryIndex);
-    });
-    const df = new Map<string, number>();
-    for (const doc of docs) for (const key of doc.keys()) df.set(key, (df.get(key) ?? 0) + 1);
-    for (const [key, n] of df) this.idf.set(key, Math.log(1 + docs.length / n));
-    docs.forEach((doc, i) => {
-      let norm = 0;
-      let mass = 0;
-      for (const [key, tf] of doc) {
-        const weight = tf * (this.idf.get(key) ?? 0);
-        norm += weight * weight;
-        mass += weight;
-        let list = this.postings.get(key);
-        if (!list) {
-          list = [];
-          this.postings.set(key, list);
-        }
-        list.push({ doc: i, weight });
-      }
-      this.docNorm.push(Math.sqrt(norm) || 1);
-      this.docMass.push(mass || 1);
-    });
+  /** The index of `entries`, from a snapshot made for exactly these entries. */
+  static restore(entries: readonly Entry[], snapshot: IndexSnapshot): ParaphraseIndex {
+    return new ParaphraseIndex(entries, snapshot);
+  }
+
+  static build(entries: readonly Entry[], fold: (text: string) => string): ParaphraseIndex {
+    return new ParaphraseIndex(entries, snapshotOf(entries, fold));
   }
 
   /** How much of the query's weight falls on words the index knows (0…1): "is this about the article at all". */
@@ -116,4 +127,44 @@ export class ParaphraseIndex {
     }
     return matches.sort((a, b) => b.score - a.score);
   }
+}
+
+/** Folds and weighs every paraphrase (and the quotes facts cite) of every entry. */
+export function snapshotOf(entries: readonly Entry[], fold: (text: string) => string): IndexSnapshot {
+  const docs: Features[] = [];
+  const docEntry: number[] = [];
+  const addDoc = (text: string, entryIndex: number) => {
+    docs.push(extractFeatures(fold(text)));
+    docEntry.push(entryIndex);
+  };
+  entries.forEach((entry, entryIndex) => {
+    for (const lang of LANGS) for (const question of entry.questions[lang]) addDoc(question, entryIndex);
+    // The article's own words also point at the facts that cite them ("受審" → p6's 審判).
+    if (entry.kind === 'fact' || entry.kind === 'recommendation') for (const c of entry.citations) addDoc(c.quote, entryIndex);
+  });
+  const df = new Map<string, number>();
+  for (const doc of docs) for (const key of doc.keys()) df.set(key, (df.get(key) ?? 0) + 1);
+  const idf = new Map<string, number>();
+  for (const [key, n] of df) idf.set(key, Math.log(1 + docs.length / n));
+  const postings = new Map<string, number[]>();
+  const docNorm: number[] = [];
+  const docMass: number[] = [];
+  docs.forEach((doc, i) => {
+    let norm = 0;
+    let mass = 0;
+    for (const [key, tf] of doc) {
+      const weight = tf * (idf.get(key) ?? 0);
+      norm += weight * weight;
+      mass += weight;
+      let flat = postings.get(key);
+      if (!flat) {
+        flat = [];
+        postings.set(key, flat);
+      }
+      flat.push(i, weight);
+    }
+    docNorm.push(Math.sqrt(norm) || 1);
+    docMass.push(mass || 1);
+  });
+  return { features: [...postings].map(([key, flat]) => [key, idf.get(key) ?? 0, flat]), docEntry, docNorm, docMass };
 }
