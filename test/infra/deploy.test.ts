@@ -132,6 +132,40 @@ const mentionedInComments = (text: string) =>
     .map((line) => /(?:^|\s)#(.*)$/.exec(line)?.[1] ?? '')
     .flatMap((comment) => [...comment.matchAll(/\b([A-Z][A-Z0-9_]{2,})=/g)].map((m) => m[1] ?? ''));
 
+const SAMPLE_CREDENTIALS = {
+  TELEGRAM_BOT_TOKEN: `123456:${'A'.repeat(30)}`,
+  DISCORD_TOKEN: 'discord-token',
+  TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram',
+};
+/** `${NAME:-default}` as Compose writes a variable passed through from .env or the shell. */
+const PASS_THROUGH = /^\$\{([A-Z][A-Z0-9_]*):-([^}]*)\}$/;
+
+/**
+ * No `env_file:` (its `required: false` needs Compose 2.24+, and without it a missing .env is an
+ * error): every variable the bot reads is interpolated, which Compose fills from .env when there
+ * is one, and falls back to the bot's own default, so a missing .env runs as if it were empty.
+ */
+function expectEnvironmentFromDotEnv(service: Service) {
+  expect(service.env_file).toBeUndefined();
+  const env = environmentOf(service);
+  for (const name of KNOWN) expect(Object.keys(env), `${name} reaches the bot`).toContain(name);
+  // A role service refuses to start without its platform's credentials: give it some.
+  const fixed = {
+    ...SAMPLE_CREDENTIALS,
+    ...Object.fromEntries(Object.entries(env).filter(([, value]) => !value.includes('$'))),
+  };
+  const baseline = configModule.parseConfig(fixed);
+  for (const [name, value] of Object.entries(env)) {
+    if ((name in fixed && !(name in SAMPLE_CREDENTIALS)) || /^\$\{\w+:\?/.test(value)) continue;
+    const [, variable, fallback] = PASS_THROUGH.exec(value) ?? [];
+    expect(variable, `${name} is passed as \${${name}:-default}`).toBe(name);
+    // Credentials default to empty, which the bot reads as "not set".
+    if (name in SAMPLE_CREDENTIALS) expect(fallback, `${name} defaults to empty`).toBe('');
+    else
+      expect(configModule.parseConfig({ ...fixed, [name]: fallback }), `${name}'s default ${JSON.stringify(fallback)}`).toEqual(baseline);
+  }
+}
+
 function expectBotService(service: Service) {
   expect(runsBot(service)).toBe(true);
   const env = environmentOf(service);
@@ -139,7 +173,7 @@ function expectBotService(service: Service) {
   expect(env.NODE_ENV).toBe('production');
   // The container always listens where its healthcheck, EXPOSE and the proxy look.
   expect(env.PORT).toBe(BOT_PORT);
-  expect(service.env_file).toEqual([{ path: '.env', required: false }]);
+  expectEnvironmentFromDotEnv(service);
   expect(dependsOn(service)).toMatchObject({ redis: 'service_healthy' });
   expect(service.restart).toBe('unless-stopped');
   expect(healthcheckCommand(service)).toMatch(/^CMD node -e .*fetch\(.*\/(readyz|healthz)/);
@@ -412,7 +446,8 @@ describe('Dockerfile', () => {
     const cmd = execForm(args(runtime, 'CMD').at(-1) ?? '[]');
     // npm start runs the launcher (build when sources changed, then dist/adapters/main.js in-process);
     // the image has no sources, so it runs the entry point itself with the same node flags.
-    const flags = /\bnode\s+((?:--[\w-]+(?:=\S+)?\s+)*)adapters\/launch\.mjs main$/.exec(JSON.parse(read('package.json')).scripts.start)?.[1] ?? '';
+    const flags =
+      /\bnode\s+((?:--[\w-]+(?:=\S+)?\s+)*)adapters\/launch\.mjs main$/.exec(JSON.parse(read('package.json')).scripts.start)?.[1] ?? '';
     expect(cmd).toEqual(['node', ...flags.split(/\s+/).filter(Boolean), 'dist/adapters/main.js']);
     expect(flags).toContain('--liftoff-only');
     expect(existsSync(join(ROOT, 'adapters/main.ts'))).toBe(true);
@@ -508,6 +543,8 @@ describe('.dockerignore', () => {
 // --- Compose itself, where its CLI is installed -----------------------------------------------
 
 const hasCompose = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
+/** Compose v1 (Debian's docker-compose 1.29): the oldest these files are meant for. */
+const hasComposeV1 = spawnSync('docker-compose', ['version'], { encoding: 'utf8' }).status === 0;
 
 describe.skipIf(!hasCompose)('docker compose config', () => {
   const env = { ...process.env, TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram', WEBHOOK_DOMAIN: 'bot.example.com' };
@@ -517,6 +554,16 @@ describe.skipIf(!hasCompose)('docker compose config', () => {
       env,
       encoding: 'utf8',
     });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
+
+describe.skipIf(!hasComposeV1)('docker-compose (v1) config', () => {
+  const env = { ...process.env, TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram', WEBHOOK_DOMAIN: 'bot.example.com' };
+  it.each([[[BASE_FILE]], [[BASE_FILE, SCALED_FILE]]])('accepts %j, with no .env', (files) => {
+    expect(existsSync(join(ROOT, '.env'))).toBe(false);
+    const result = spawnSync('docker-compose', [...files.flatMap((f) => ['-f', f]), 'config', '-q'], { cwd: ROOT, env, encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
   });
