@@ -543,7 +543,8 @@ export const discordCases: HardeningCase[] = [
           for (const b of bodiesOf(record)) assertWithinLimits(b);
           const shown = visibleText(bodiesOf(record));
           expect(shown, `number ${n}`).toContain('The article makes only 4 recommendations; pick a number from 1 to 4.');
-          for (const item of ['the first recommendation', 'the fourth recommendation']) expect(shown, `number ${n}`).toContain(item);
+          // The list items start a sentence ("The first recommendation is …").
+          for (const item of ['The first recommendation', 'The fourth recommendation']) expect(shown, `number ${n}`).toContain(item);
         }
         await assertStillAnswers(bot);
         return 'list + out-of-range notice for 99, 0, -1';
