@@ -8,14 +8,17 @@ import {
   GatewayIntentBits,
   type Interaction,
   MessageFlags,
+  Options,
+  type RepliableInteraction,
 } from 'discord.js';
 import type { DiscordConfig } from '../../src/config.ts';
 import type { Core } from '../../src/core/core.ts';
 import { langFromLocale } from '../../src/core/language.ts';
+import { type StaleKind, staleNotice } from '../../src/core/stale.ts';
 import type { ChatEvent, Reply } from '../../src/core/types.ts';
 import type { Logger } from '../../src/logger.ts';
 import { createInFlight, type InFlight } from '../shared/lifecycle.ts';
-import { discordShapeOf } from './commands.ts';
+import { discordShapeOf, isCurrentCommand, slashCommands } from './commands.ts';
 import { ADMIN_PERMISSION, type Subcommand } from './remind.ts';
 import { type DiscordMessage, discordRenderer, renderShort } from './render.ts';
 import { buttonToEvent, commandToEvent, type InteractionFacts, subcommandText } from './to-event.ts';
@@ -67,12 +70,57 @@ function chatInputEvent(interaction: ChatInputCommandInteraction): ChatEvent {
 const privateRefusal = (event: ChatEvent, reply: Reply) =>
   (reply.kind === 'refused' && event.command === 'remind') || reply.silent === true;
 
+/** A short line only the sender sees, pinging no one. */
+const privateNotice = (reply: Reply) =>
+  ({ content: renderShort(reply), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } }) as const;
+
+/** Keeps the client's own user and member: discord.js reads them (`guild.members.me`), and they are one each. */
+const isSelf = (entry: { id: string; client: Client }) => entry.id === entry.client.user?.id;
+
+/**
+ * discord.js caches what it sees; our code reads none of it. It answers interactions from their
+ * payload (user, locale, `memberPermissions`, channel id) and posts reminders over REST by
+ * channel id. Without limits every interacting user and member, and every message whose button
+ * was pressed (up to 200 per channel), would stay in memory. Guilds, their channels and roles
+ * (from GUILD_CREATE, bounded by the servers the bot is in) are kept: discord.js works on them
+ * and they cost little.
+ */
+const CACHE_LIMITS = Options.cacheWithLimits({
+  UserManager: { maxSize: 0, keepOverLimit: isSelf },
+  GuildMemberManager: { maxSize: 0, keepOverLimit: isSelf },
+  // Also the guild and DM message managers, which discord.js builds as MessageManager caches.
+  MessageManager: 0,
+  PresenceManager: 0,
+  ReactionManager: 0,
+  ReactionUserManager: 0,
+  VoiceStateManager: 0,
+  ThreadMemberManager: 0,
+  GuildStickerManager: 0,
+  GuildEmojiManager: 0,
+  BaseGuildEmojiManager: 0,
+  ApplicationEmojiManager: 0,
+  GuildInviteManager: 0,
+  StageInstanceManager: 0,
+  GuildBanManager: 0,
+  GuildScheduledEventManager: 0,
+  AutoModerationRuleManager: 0,
+});
+
 /** The discord.js client with every interaction handler. Only the non-privileged Guilds intent. */
 export function createDiscordClient({ config, core, logger, inFlight = createInFlight() }: DiscordBotDeps): Client {
-  const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: config.apiBase } });
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    rest: { api: config.apiBase },
+    makeCache: CACHE_LIMITS,
+    // The limited caches hold the bot alone; threads (the Guilds intent brings thread events)
+    // are kept by discord.js, so archived ones go hourly once archived an hour (default: 4 h).
+    sweepers: { ...Options.DefaultSweeperSettings, threads: { interval: 3600, lifetime: 3600 } },
+  });
   const ui = core.composer;
   const render = discordRenderer(ui);
   const payload = (m: DiscordMessage) => ({ embeds: m.embeds, components: m.components, allowedMentions: { parse: [] as [] } });
+  // What we register now: an interaction with another command or option shape comes from an older registration.
+  const registered = slashCommands(core.commands, ui);
 
   /** Runs the core, acknowledging in time: defer before slow work (or when time runs short). */
   async function respond(interaction: ChatInputCommandInteraction | ButtonInteraction, event: ChatEvent): Promise<void> {
@@ -90,7 +138,7 @@ export function createDiscordClient({ config, core, logger, inFlight = createInF
       });
       clearTimeout(timer);
       if (privateRefusal(event, reply)) {
-        const notice = { content: renderShort(reply), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;
+        const notice = privateNotice(reply);
         // A public "thinking…" cannot turn private: it goes, and the notice follows privately.
         if (deferring) await deferring.then(() => interaction.deleteReply());
         await (deferring ? interaction.followUp(notice) : interaction.reply(notice));
@@ -133,18 +181,30 @@ export function createDiscordClient({ config, core, logger, inFlight = createInF
     void inFlight.track(handleInteraction(interaction).catch((error: unknown) => onError(interaction, error)));
   });
 
+  /** A command or component this deploy does not have: told so privately, never taken for a question. */
+  async function stale(interaction: RepliableInteraction, kind: StaleKind): Promise<void> {
+    await interaction.reply(privateNotice(staleNotice(ui, kind, interaction.locale, { localizedCommandNames: true })));
+    const name = interaction.isCommand() ? interaction.commandName : interaction.isMessageComponent() ? interaction.customId : undefined;
+    logger.info({ interaction: interaction.id, kind, name: name?.slice(0, 100) }, 'discord: stale command or component');
+  }
+
+  const current = (interaction: ChatInputCommandInteraction | AutocompleteInteraction, partial = false) =>
+    isCurrentCommand(registered, { name: interaction.commandName, options: interaction.options.data }, { partial });
+
   async function handleInteraction(interaction: Interaction): Promise<void> {
-    if (interaction.isAutocomplete()) return autocomplete(interaction);
-    if (interaction.isChatInputCommand()) return respond(interaction, chatInputEvent(interaction));
+    // Suggestions for a stale command would be for options it no longer has: none.
+    if (interaction.isAutocomplete()) return current(interaction, true) ? autocomplete(interaction) : interaction.respond([]);
+    if (interaction.isChatInputCommand()) {
+      return current(interaction) ? respond(interaction, chatInputEvent(interaction)) : stale(interaction, 'command');
+    }
+    // Context-menu and entry-point commands: none are registered.
+    if (interaction.isCommand()) return stale(interaction, 'command');
     if (interaction.isButton()) {
       const event = buttonToEvent(facts(interaction), interaction.customId, ui);
-      if (!event) {
-        const lang = langFromLocale(interaction.locale) ?? 'en';
-        await interaction.reply({ content: ui.ui('buttonExpired', lang), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
-        return;
-      }
-      return respond(interaction, event);
+      return event ? respond(interaction, event) : stale(interaction, 'component');
     }
+    // Select menus and modals: the bot sends none, so any is from elsewhere or an older deploy.
+    if (interaction.isRepliable()) return stale(interaction, 'component');
   }
 
   /** One catch-all: a log line and, where Discord still allows it, a short ephemeral apology. */

@@ -110,3 +110,43 @@ export function slashCommands(commands: readonly Command[], composer: ReplyCompo
       return json;
     });
 }
+
+/** An option as an interaction carries it (discord.js's CommandInteractionOption fits). */
+export interface InvokedOption {
+  name: string;
+  type: number;
+  options?: readonly InvokedOption[];
+}
+
+const SUB_COMMAND_GROUP = 2;
+const nests = (type: unknown) => type === SUB_COMMAND || type === SUB_COMMAND_GROUP;
+
+/**
+ * Whether the options of an invocation fit the registered ones: each known by name and type,
+ * each required one given (unless `partial`: autocomplete while still typing), one sub-command
+ * chosen where there are sub-commands.
+ */
+function optionsFit(registered: readonly Record<string, unknown>[], invoked: readonly InvokedOption[], partial: boolean): boolean {
+  if (registered.some((r) => nests(r.type)) && invoked.length !== 1) return false;
+  for (const option of invoked) {
+    const match = registered.find((r) => r.name === option.name && r.type === option.type);
+    if (!match) return false;
+    if (nests(match.type) && !optionsFit((match.options as Record<string, unknown>[]) ?? [], option.options ?? [], partial)) return false;
+  }
+  return partial || registered.every((r) => r.required !== true || invoked.some((o) => o.name === r.name));
+}
+
+/**
+ * Whether an invocation is of a command as registered now. Discord keeps offering commands
+ * from an older registration (a global overwrite takes a while, an old guild registration
+ * lingers): a name or an option shape we no longer register is stale and must not be taken
+ * for a question.
+ */
+export function isCurrentCommand(
+  registered: readonly SlashCommandJson[],
+  invoked: { name: string; options: readonly InvokedOption[] },
+  { partial = false }: { partial?: boolean } = {},
+): boolean {
+  const command = registered.find((c) => c.name === invoked.name);
+  return command !== undefined && optionsFit(command.options, invoked.options, partial);
+}

@@ -38,6 +38,7 @@ export const uiKeys = [
   'langShort',
   'groupIntro',
   'buttonExpired',
+  'commandRemoved',
   'nameAsk',
   'nameSummary',
   'nameAdvice',
