@@ -7,7 +7,7 @@ import { foldForMatch } from '../text/fold.ts';
 import { hasNoWords } from '../text/normalize.ts';
 import type { Lang } from '../text/script.ts';
 import type { ReplyComposer } from './compose.ts';
-import { compileNumberCue, compileTriggers, findFollowUp, findOrdinal, isBareOrdinal } from './cues.ts';
+import { compileNumberCue, compileTriggers, findAdviceCount, findFollowUp, findOrdinal, isBareOrdinal } from './cues.ts';
 import { extractFeatures, type Features } from './features.ts';
 import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
 
@@ -205,6 +205,14 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     const ordinal = findOrdinal(folded);
     if (ordinal && (ordinal.namesAdvice || (isAdviceContext(previousEntryId) && isBareOrdinal(folded)))) {
       return recommendation(ordinal.last ? recommendationCount : ordinal.n, lang);
+    }
+    // "文章的四條建議是什麼?" counts the recommendations: the list (with a correction when the count is wrong).
+    const count = findAdviceCount(folded);
+    if (count !== undefined) {
+      const list = composer.adviceList(lang);
+      if (count <= recommendationCount) return { reply: list, rule: 'ordinal', score: 1 };
+      const notice = composer.ui('adviceOutOfRange', lang, { count: recommendationCount });
+      return { reply: composer.notice({ ...list, kind: 'not_in_article' }, notice), rule: 'ordinal', score: 1 };
     }
 
     const followUp = findFollowUp(folded);

@@ -87,6 +87,29 @@ export function findOrdinal(folded: string): OrdinalCue | undefined {
   return undefined;
 }
 
+const EN_COUNTS: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
+// Up to two words between the number and the noun: "the four anti fraud recommendations".
+const EN_ADVICE_NOUN = '(?:[a-z]+\\s+){0,2}(?:recommendations|suggestions|tips|measures|proposals|pieces of advice)\\b';
+const EN_HOW_MANY_ADVICE = new RegExp(`\\bhow many\\s+${EN_ADVICE_NOUN}`);
+const EN_ADVICE_COUNT = new RegExp(`\\b(two|three|four|five|six|seven|eight|nine|ten|\\d{1,2})\\s+${EN_ADVICE_NOUN}`);
+
+/**
+ * How many recommendations a question counts ("文章的四條建議", "the four recommendations"):
+ * a number before the advice word without 第 is a count, not "the fourth" — such a question
+ * asks for the whole list. 0: it asks how many there are ("几条建议", "how many recommendations").
+ */
+export function findAdviceCount(folded: string): number | undefined {
+  const zh =
+    /(?<!第\s*)([两二三四五六七八九十]|\d{1,2}|几多|几|多少)\s*(?:条|项|点|个|大)\s*(?:反诈|防诈|反诈骗|防诈骗)?\s*(?:建议|建言|对策|措施)/.exec(
+      folded,
+    );
+  if (zh) return /几|多少/.test(zh[1] as string) ? 0 : zhNumber((zh[1] as string).replace('两', '二'));
+  if (EN_HOW_MANY_ADVICE.test(folded)) return 0;
+  const en = EN_ADVICE_COUNT.exec(folded);
+  if (en) return EN_COUNTS[en[1] as string] ?? Number(en[1]);
+  return undefined;
+}
+
 const WHY =
   /^(那|那么|所以|and|so|but)?\s*(为什么|为何|为啥|怎么会|什么原因|原因呢?|原因是什么|why|why so|how come|why is that|for what reason)\s*(呢|啊|吗)?$/;
 const MORE =
