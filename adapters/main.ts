@@ -81,6 +81,13 @@ async function main(): Promise<void> {
         tickMs: config.reminders.tickMs,
         onTick: (report) => app.metrics.reminders(report),
       });
+      // Another running process holding a SQLite store's lease leaves this one answering
+      // messages, with the scheduler on standby: ready, and /readyz says so.
+      const loop = scheduler;
+      ops.info('scheduler', () => {
+        const status = loop.status;
+        return status.state === 'standby' ? `standby: lease held by ${status.holder}` : undefined;
+      });
     }
   } catch (error) {
     await stopAll();

@@ -14,6 +14,11 @@ export interface OpsServer {
   route(handler: RouteHandler): void;
   /** Adds a readiness check (an adapter once connected). */
   check(name: string, probe: () => Promise<boolean> | boolean): void;
+  /**
+   * Adds a line /readyz shows under `info` without affecting readiness: a part that works but
+   * not fully (a scheduler on standby). `undefined` says nothing.
+   */
+  info(name: string, describe: () => string | undefined): void;
   close(): Promise<void>;
 }
 
@@ -33,7 +38,7 @@ async function probeAll(checks: ReadinessChecks): Promise<Record<string, boolean
 
 /**
  * One HTTP port for operators and platforms: /healthz (the process is alive), /readyz (every
- * check passes, else 503 with which failed), /metrics (Prometheus), and routes other parts add.
+ * check passes, else 503 with which failed; plus any `info` lines), /metrics (Prometheus), and routes other parts add.
  */
 export async function startOpsServer(options: {
   port: number;
@@ -45,6 +50,14 @@ export async function startOpsServer(options: {
   metrics.collectProcessMetrics();
   const routes: RouteHandler[] = [];
   const checks: ReadinessChecks = { ...options.checks };
+  const notes = new Map<string, () => string | undefined>();
+  const describeAll = () => {
+    const lines = [...notes].flatMap(([name, describe]) => {
+      const text = describe();
+      return text === undefined ? [] : [[name, text] as const];
+    });
+    return lines.length > 0 ? { info: Object.fromEntries(lines) } : {};
+  };
   const json = (res: ServerResponse, status: number, body: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 
@@ -57,7 +70,7 @@ export async function startOpsServer(options: {
       if (path === '/readyz') {
         const results = await probeAll(checks);
         const ready = Object.values(results).every(Boolean);
-        return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: results });
+        return json(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not ready', checks: results, ...describeAll() });
       }
       if (path === '/metrics') {
         const body = await metrics.registry.metrics();
@@ -85,6 +98,7 @@ export async function startOpsServer(options: {
     check: (name, probe) => {
       checks[name] = probe;
     },
+    info: (name, describe) => void notes.set(name, describe),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -6,6 +6,8 @@ import { type KeyValue, PLAIN_JSON, type Store, wrapKeyv } from './store.ts';
 const LEASE_ACQUIRE =
   "local v = redis.call('GET', KEYS[1]) if (not v) or v == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end return 0";
 const LEASE_RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+const LEASE_TAKE_OVER =
+  "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0";
 
 export async function openRedis(target: { url: string; location: string }, connectTimeoutMs: number): Promise<Store> {
   const { default: KeyvRedis, createClient } = await import('@keyv/redis');
@@ -67,6 +69,22 @@ export async function openRedis(target: { url: string; location: string }, conne
           ),
         release: (holder) =>
           redisOp(`lease ${name}`, async () => void (await client.eval(LEASE_RELEASE, { keys: [key], arguments: [holder] }))),
+        current: () =>
+          redisOp(`lease ${name}`, async () => {
+            const [holder, ttl] = await client.multi().get(key).pTTL(key).exec();
+            return typeof holder === 'string' && Number(ttl) > 0 ? { holder, expires: Date.now() + Number(ttl) } : undefined;
+          }),
+        takeOver: (expected, holder, ttlMs) =>
+          redisOp(
+            `lease ${name}`,
+            async () =>
+              Number(
+                await client.eval(LEASE_TAKE_OVER, {
+                  keys: [key],
+                  arguments: [expected, holder, String(Math.max(1, Math.round(ttlMs)))],
+                }),
+              ) === 1,
+          ),
       };
     },
     location: target.location,

@@ -31,6 +31,8 @@ export async function openSqlite(path: string): Promise<Store> {
   let leaseSql: {
     acquire: BetterSqlite3.Statement<[string, string, number, number], { name: string }>;
     release: BetterSqlite3.Statement<[string, string]>;
+    current: BetterSqlite3.Statement<[string, number], { holder: string; expires: number }>;
+    takeOver: BetterSqlite3.Statement<[string, number, string, string], { name: string }>;
   };
   try {
     db = new Database(path, { timeout: 5000 });
@@ -47,6 +49,13 @@ export async function openSqlite(path: string): Promise<Store> {
         'INSERT INTO leases (name, holder, expires) VALUES (?, ?, ?) ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires = excluded.expires WHERE leases.expires <= ? OR leases.holder = excluded.holder RETURNING name',
       ),
       release: db.prepare<[string, string]>('DELETE FROM leases WHERE name = ? AND holder = ?'),
+      current: db.prepare<[string, number], { holder: string; expires: number }>(
+        'SELECT holder, expires FROM leases WHERE name = ? AND expires > ?',
+      ),
+      // Only while the row still names the holder found gone: a conditional update is the compare-and-set.
+      takeOver: db.prepare<[string, number, string, string], { name: string }>(
+        'UPDATE leases SET holder = ?, expires = ? WHERE name = ? AND holder = ? RETURNING name',
+      ),
     };
     const statement = db.prepare<[string, number, number], { key: string }>(CLAIM_SQL);
     const prune = db.prepare<[number]>('DELETE FROM claims WHERE expires <= ?');
@@ -147,6 +156,9 @@ export async function openSqlite(path: string): Promise<Store> {
         return sqliteOp(`lease ${name}`, () => leaseSql.acquire.get(name, holder, now + ttlMs, now) !== undefined);
       },
       release: async (holder) => void sqliteOp(`lease ${name}`, () => leaseSql.release.run(name, holder)),
+      current: async () => sqliteOp(`lease ${name}`, () => leaseSql.current.get(name, Date.now())),
+      takeOver: async (expected, holder, ttlMs) =>
+        sqliteOp(`lease ${name}`, () => leaseSql.takeOver.get(holder, Date.now() + ttlMs, name, expected) !== undefined),
     }),
     location: path,
     namespace,

@@ -38,6 +38,13 @@ export interface Lease {
   acquire(holder: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up, if `holder` has it. */
   release(holder: string): Promise<void>;
+  /** Who holds the lease now and until when (ms since the epoch); undefined when it is free or expired. */
+  current(): Promise<{ holder: string; expires: number } | undefined>;
+  /**
+   * Takes the lease from `expected` (a holder found gone) in one atomic step, so two processes
+   * taking over the same dead holder cannot both win; false when someone else holds it by now.
+   */
+  takeOver(expected: string, holder: string, ttlMs: number): Promise<boolean>;
 }
 
 export interface Store {

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const TSX = join('node_modules', '.bin', 'tsx');
+// Node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a child process that
+// a SIGKILL sent to the CLI leaves running, so a "killed" process would go on working.
+const NODE_TSX = [process.execPath, ['--import', 'tsx']] as const;
 export const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 
 export const tempDir = (prefix: string) => mkdtempSync(join(tmpdir(), `hardening-${prefix}-`));
@@ -52,7 +55,7 @@ export function runScript(
   options: { input?: string; timeoutMs?: number } = {},
 ): Promise<Finished> {
   return new Promise((resolve) => {
-    const child = spawn(TSX, args, { env: { ...process.env, LOG_LEVEL: 'warn', PORT: '0', ...env } });
+    const child = spawn(NODE_TSX[0], [...NODE_TSX[1], ...args], { env: { ...process.env, LOG_LEVEL: 'warn', PORT: '0', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -68,7 +71,7 @@ export function runScript(
 
 /** Starts a long-running script and returns it with its output so far. */
 export function startScript(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(TSX, args, {
+  const child = spawn(NODE_TSX[0], [...NODE_TSX[1], ...args], {
     env: { ...process.env, LOG_LEVEL: 'info', LOG_FORMAT: 'json', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -185,8 +185,8 @@ export const storeCases: HardeningCase[] = [
     },
   },
   {
-    name: 'second scheduler on the same SQLite file',
-    expected: 'refuses to start with one line; the first keeps its lease',
+    name: 'reminders tick while a running bot holds the SQLite file',
+    expected: 'the one-shot tick refuses with one line naming the holder; the bot keeps its lease',
     timeoutMs: 40_000,
     run: async () => {
       const fake = await startFakeTelegram();
@@ -202,7 +202,11 @@ export const storeCases: HardeningCase[] = [
         );
         const second = await runScript(['adapters/cli.ts', 'reminders', 'tick', '--at', '2026-11-28T12:00:30Z'], env);
         expect(second.code).toBe(1);
-        expect(nonEmptyLines(second.stderr)).toEqual([expect.stringMatching(/^SCHEDULER_RUNNING_ELSEWHERE: /)]);
+        expect(nonEmptyLines(second.stderr)).toEqual([
+          expect.stringMatching(
+            /^SCHEDULER_RUNNING_ELSEWHERE: another process already runs the reminder scheduler on .+ \(.+:\d+, still running\)/,
+          ),
+        ]);
         return 'second refused in one line';
       } finally {
         await stopProcess(first.child, 'SIGTERM');

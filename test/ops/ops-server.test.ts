@@ -101,6 +101,21 @@ describe('ops HTTP server', () => {
     expect((await get('/metrics')).text).toMatch(/bot_errors_total 1/);
   });
 
+  it('info lines (a scheduler on standby) show on /readyz without making it fail, and vanish when there is nothing to say', async () => {
+    const { ops, get } = await appWithOps({ STORE_URL: 'sqlite://:memory:' });
+    let note: string | undefined = 'standby: lease held by bot-1:4242';
+    ops.info('scheduler', () => note);
+    const standby = await get('/readyz');
+    expect(standby.status).toBe(200);
+    expect(JSON.parse(standby.text)).toEqual({
+      status: 'ready',
+      checks: { store: true },
+      info: { scheduler: 'standby: lease held by bot-1:4242' },
+    });
+    note = undefined;
+    expect(JSON.parse((await get('/readyz')).text)).toEqual({ status: 'ready', checks: { store: true } });
+  });
+
   it('unknown paths are 404, other methods 405, and routes added by adapters (the webhook) come first', async () => {
     const { ops, get } = await appWithOps({ STORE_URL: 'sqlite://:memory:' });
     ops.route(async (req, res) => {
