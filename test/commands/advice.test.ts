@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatEvent, Reply } from '../../src/core/types.ts';
 import type { Lang } from '../../src/text/script.ts';
-import { createTestCore } from '../helpers/core.ts';
+import { createTestCore, groupEvent } from '../helpers/core.ts';
 
-const event = (text: string, extra: Partial<ChatEvent> = {}): ChatEvent => ({
-  platform: 'telegram',
-  chatId: '-100123',
-  userId: '42',
-  chatType: 'group',
-  text,
-  ...extra,
-});
+const event = groupEvent;
 const LOCALES = { 'zh-Hant': 'zh-TW', 'zh-Hans': 'zh-CN', en: 'en' } as const;
 const textOf = (reply: Reply) => reply.blocks.flatMap((b) => (b.type === 'list' ? b.items : 'text' in b ? [b.text] : [])).join('\n');
 const count = (text: string, part: string) => text.split(part).length - 1;

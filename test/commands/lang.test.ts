@@ -5,16 +5,9 @@ import { commandToEvent } from '../../adapters/discord/to-event.ts';
 import { messageToEvent } from '../../adapters/telegram/to-event.ts';
 import type { ChatEvent, Reply } from '../../src/core/types.ts';
 import type { Lang } from '../../src/text/script.ts';
-import { createTestCore } from '../helpers/core.ts';
+import { createTestCore, groupEvent } from '../helpers/core.ts';
 
-const event = (text: string, extra: Partial<ChatEvent> = {}): ChatEvent => ({
-  platform: 'telegram',
-  chatId: '-100123',
-  userId: '42',
-  chatType: 'group',
-  text,
-  ...extra,
-});
+const event = groupEvent;
 const lang = (text: string, extra: Partial<ChatEvent> = {}) => event(text, { command: 'lang', ...extra });
 const textOf = (reply: Reply) => reply.blocks.map((b) => ('text' in b ? b.text : '')).join('\n');
 

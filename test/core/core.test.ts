@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatEvent } from '../../src/core/types.ts';
-import { createTestCore } from '../helpers/core.ts';
+import { createTestCore, groupEvent } from '../helpers/core.ts';
 
-const event = (text: string, extra: Partial<ChatEvent> = {}): ChatEvent => ({
-  platform: 'telegram',
-  chatId: '-100123',
-  userId: '42',
-  chatType: 'group',
-  text,
-  ...extra,
-});
+const event = groupEvent;
 
 describe('the core answers from the article with citations', () => {
   it.each([

@@ -1,31 +1,17 @@
-/**
- * The client keeps no cache the bot does not read (issue #13): interacting users, their member
- * records and the messages whose buttons were pressed are not kept; guilds and their channels are.
- */
-import { once } from 'node:events';
-import { type Client, Events } from 'discord.js';
+import type { Client } from 'discord.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createDiscordClient } from '../../adapters/discord/client.ts';
-import { parseConfig } from '../../src/config.ts';
-import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-server.ts';
+import type { FakeDiscord } from '../fakes/discord-server.ts';
 import { ALICE, autocomplete, buttonClick, chatInputCommand } from '../fixtures/discord-interactions.ts';
-import { capturedLogger, createTestCore } from '../helpers/core.ts';
+import { type DiscordBot, startDiscordBot } from '../helpers/discord.ts';
 
 let fake: FakeDiscord;
 let client: Client;
+let bot: DiscordBot;
 beforeAll(async () => {
-  fake = await startFakeDiscord();
-  const { core } = await createTestCore();
-  const config = parseConfig({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.apiBase });
-  client = createDiscordClient({ token: fake.token, config: config.discord, core, logger: capturedLogger([fake.token]).logger });
-  const ready = once(client, Events.ClientReady);
-  await client.login(fake.token);
-  await ready;
+  bot = await startDiscordBot();
+  ({ fake, client } = bot);
 });
-afterAll(async () => {
-  await client.destroy();
-  await fake.close();
-});
+afterAll(() => bot.close());
 
 const someone = (i: number) => ({ ...ALICE, id: (1292000000000000000n + BigInt(i)).toString(), username: `reader${i}` });
 

@@ -1,26 +1,16 @@
-/**
- * Commands and components from an older deploy (issue #13): Discord keeps offering a command
- * registered before, and old replies keep their buttons. Each gets one private notice — never a
- * public reply, never a ping — and an old command's autocomplete gets no suggestions.
- */
-import { once } from 'node:events';
 import {
   type APIMessageComponentSelectMenuInteraction,
   type APIUserApplicationCommandInteraction,
   ApplicationCommandOptionType,
   ApplicationCommandType,
-  type Client,
   ComponentType,
-  Events,
 } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDiscordClient } from '../../adapters/discord/client.ts';
 import { isCurrentCommand, slashCommands } from '../../adapters/discord/commands.ts';
-import { parseConfig } from '../../src/config.ts';
 import type { Core } from '../../src/core/core.ts';
-import { type FakeDiscord, type InteractionRecord, snowflake, startFakeDiscord } from '../fakes/discord-server.ts';
+import { type FakeDiscord, type InteractionRecord, snowflake } from '../fakes/discord-server.ts';
 import { autocomplete, BOB, botMessage, buttonClick, chatInputCommand, subcommand } from '../fixtures/discord-interactions.ts';
-import { capturedLogger, createTestCore } from '../helpers/core.ts';
+import { type DiscordBot, startDiscordBot } from '../helpers/discord.ts';
 
 type CallbackData = { content?: string; flags?: number; allowed_mentions?: { parse?: unknown[] }; embeds?: unknown[]; choices?: unknown[] };
 
@@ -36,21 +26,13 @@ const EXPIRED = {
 } as const;
 
 let fake: FakeDiscord;
-let client: Client;
 let core: Core;
+let bot: DiscordBot;
 beforeAll(async () => {
-  fake = await startFakeDiscord();
-  core = (await createTestCore()).core;
-  const config = parseConfig({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.apiBase });
-  client = createDiscordClient({ token: fake.token, config: config.discord, core, logger: capturedLogger([fake.token]).logger });
-  const ready = once(client, Events.ClientReady);
-  await client.login(fake.token);
-  await ready;
+  bot = await startDiscordBot();
+  ({ fake, core } = bot);
 });
-afterAll(async () => {
-  await client.destroy();
-  await fake.close();
-});
+afterAll(() => bot.close());
 
 /** Waits for the callback, then a moment more: a second response or a follow-up would show up in the record. */
 async function privateNotice(record: InteractionRecord): Promise<CallbackData> {

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { loadContent } from '../../src/content/load.ts';
 import { type Core, type CoreDeps, createCore } from '../../src/core/core.ts';
 import type { Clock } from '../../src/core/ports.ts';
+import type { ChatEvent } from '../../src/core/types.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { createScriptConverter, type ScriptConverter } from '../../src/text/convert.ts';
@@ -68,3 +69,13 @@ export async function createTestCore(
   });
   return { core, store, clock };
 }
+
+/** A message in a Telegram group, as the core receives it: the shape most specifications start from. */
+export const groupEvent = (text: string, extra: Partial<ChatEvent> = {}): ChatEvent => ({
+  platform: 'telegram',
+  chatId: '-100123',
+  userId: '42',
+  chatType: 'group',
+  text,
+  ...extra,
+});
