@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { createSilentRecorder, type MetricsRecorder } from './ops/recorder.ts';
 import { ReplyComposer } from './qa/compose.ts';
 import { INDEX_MODULES, snapshotOf } from './qa/index.ts';
+import { createMatchFold } from './qa/reading.ts';
 import { createReminders, type Reminders } from './reminders/scheduler.ts';
 import { openStore, type Store } from './store/store.ts';
 import { createScriptConverter } from './text/convert.ts';
@@ -52,7 +53,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     config.contentDir,
     config.articleId,
     options.contentCacheDir ?? compiledContentCacheDir(),
-    { modules: INDEX_MODULES, compute: (c) => snapshotOf(c.knowledge.entries, (text) => foldForMatch(text, convert)) },
+    {
+      modules: INDEX_MODULES,
+      compute: (c) =>
+        snapshotOf(
+          c.knowledge.entries,
+          createMatchFold(c.language, (text) => foldForMatch(text, convert)),
+        ),
+    },
   );
   const store = await openStore(config.storeUrl);
   // The OpenAI SDK is among the costliest imports: loaded only with an endpoint configured.

@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import type { Content } from './load.ts';
 
 /** Changed when the loaded shape changes in a way no schema file shows. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 /** The schemas that decide what a valid content file becomes: a change to them is a change of key. */
-const SCHEMA_MODULES = ['schema', 'ui-schema', 'llm-schema'];
+const SCHEMA_MODULES = ['schema', 'ui-schema', 'llm-schema', 'language-schema'];
 
 /** Something computed from the content at every start, cached with it (the paraphrase index). */
 export interface Derived<D> {

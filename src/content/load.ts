@@ -5,18 +5,22 @@ import { load as parseYaml } from 'js-yaml';
 import type { z } from 'zod';
 import { ContentError } from '../errors.ts';
 import { ARTICLE_FILE, KNOWLEDGE_FILE, TIPS_FILE } from './build.ts';
+import { type LanguageData, languageFileSchema } from './language-schema.ts';
 import { type LlmContent, llmFileSchema } from './llm-schema.ts';
 import { type ArticleFile, articleFileSchema, type KnowledgeFile, knowledgeFileSchema, type Tip, tipsFileSchema } from './schema.ts';
 import { type UiStrings, uiFileSchema } from './ui-schema.ts';
 
 export const UI_FILE = 'ui.yaml';
 export const LLM_FILE = 'llm.yaml';
+export const LANGUAGE_FILE = 'language.yaml';
 
 export interface Content {
   article: ArticleFile;
   knowledge: KnowledgeFile;
   ui: UiStrings;
   llm: LlmContent;
+  /** How people ask (variants, kinds of question), shared by every article. */
+  language: LanguageData;
   /** Scheduled reminders; an article without tips.yaml simply has none. */
   tips: Tip[];
 }
@@ -65,11 +69,12 @@ export async function loadContent(contentDir: string, articleId: string): Promis
     throw new ContentError(dir, `unknown article "${articleId}" (available: ${known.join(', ') || 'none'})`);
   }
   const tipsFile = join(dir, TIPS_FILE);
-  const [article, knowledge, ui, llm, tips] = await Promise.all([
+  const [article, knowledge, ui, llm, language, tips] = await Promise.all([
     readValidated(join(dir, ARTICLE_FILE), articleFileSchema, 'json'),
     readValidated(join(dir, KNOWLEDGE_FILE), knowledgeFileSchema, 'yaml'),
     readValidated(join(contentDir, UI_FILE), uiFileSchema, 'yaml'),
     readValidated(join(contentDir, LLM_FILE), llmFileSchema, 'yaml'),
+    readValidated(join(contentDir, LANGUAGE_FILE), languageFileSchema, 'yaml'),
     existsSync(tipsFile) ? readValidated(tipsFile, tipsFileSchema, 'yaml') : undefined,
   ]);
   if (knowledge.article !== article.id) {
@@ -80,7 +85,7 @@ export async function loadContent(contentDir: string, articleId: string): Promis
   if (tips && tips.article !== article.id) {
     throw new ContentError(tipsFile, `"${tips.article}" does not match the folder's article "${article.id}"`, { field: 'article' });
   }
-  return { article, knowledge, ui, llm, tips: tips?.tips ?? [] };
+  return { article, knowledge, ui, llm, language, tips: tips?.tips ?? [] };
 }
 
 export async function listArticles(contentDir: string): Promise<string[]> {

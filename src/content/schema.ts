@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { questionKinds } from './language-schema.ts';
 
 /** Text in each of the three reply languages; all three are required. */
 export const localizedText = z.strictObject({
@@ -64,6 +65,10 @@ export const entrySchema = z
     numberCue: z.strictObject({ atLeast: z.number().int().positive(), near: z.array(z.string().trim().min(1)).min(1) }).optional(),
     answer: localizedText,
     citations: z.array(citation).default([]),
+    /** The article's subjects this entry is about (ids from the knowledge file's `subjects`). */
+    subjects: z.array(z.string()).default([]),
+    /** The kinds of question it answers ("where", "how_many", …); for an `unknown`, the ones the article leaves open. */
+    asks: z.array(z.enum(questionKinds)).default([]),
     /** Entry ids offered as follow-up buttons. */
     related: z.array(z.string()).default([]),
     /** Entry answering "why?" after this one. */
@@ -84,23 +89,58 @@ export type Entry = z.infer<typeof entrySchema>;
 export const citedText = z.strictObject({ text: localizedText, citations: z.array(citation).min(1) });
 export type CitedText = z.infer<typeof citedText>;
 
-/** content/articles/<id>/knowledge.yaml: hand-written facts, advice and limits of the article. */
-export const knowledgeFileSchema = z.strictObject({
-  article: z.string().regex(/^[a-z0-9-]+$/),
-  /** Says the English (and any paraphrase) is this project's translation, not the article's. */
-  translationNote: localizedText,
-  title: localizedText,
-  provenance: z.strictObject({
-    /** null when the article does not say: the bot then says so instead of guessing. */
-    date: z.string().nullable(),
-    author: z.string().nullable(),
-    outlet: z.string().nullable(),
-    perspective: localizedText,
-    note: localizedText,
-  }),
-  summary: z.strictObject({ short: citedText, long: citedText }),
-  entries: z.array(entrySchema).min(1),
+/**
+ * A thing the article is about (the compounds, the suspects, China's working group). Its terms
+ * say when a question is about it; `about` is the entry that says what the article does say of
+ * it, sent when the kind of question asked has no answer in the article.
+ */
+export const subjectSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  label: localizedText,
+  /** Words and phrases in any language and script, regional variants included. */
+  terms: z.array(z.string().trim().min(1)).min(1),
+  about: z.string(),
 });
+export type Subject = z.infer<typeof subjectSchema>;
+
+/** content/articles/<id>/knowledge.yaml: hand-written facts, advice and limits of the article. */
+export const knowledgeFileSchema = z
+  .strictObject({
+    article: z.string().regex(/^[a-z0-9-]+$/),
+    /** Says the English (and any paraphrase) is this project's translation, not the article's. */
+    translationNote: localizedText,
+    title: localizedText,
+    provenance: z.strictObject({
+      /** null when the article does not say: the bot then says so instead of guessing. */
+      date: z.string().nullable(),
+      author: z.string().nullable(),
+      outlet: z.string().nullable(),
+      perspective: localizedText,
+      note: localizedText,
+    }),
+    summary: z.strictObject({ short: citedText, long: citedText }),
+    /** What the article is about, for understanding questions (see subjectSchema). */
+    subjects: z.array(subjectSchema).default([]),
+    /** The subject a question is taken to be about when it names none ("where did it happen?"). */
+    defaultSubject: z.string().optional(),
+    entries: z.array(entrySchema).min(1),
+  })
+  .superRefine((file, ctx) => {
+    const subjects = new Set(file.subjects.map((s) => s.id));
+    const entries = new Set(file.entries.map((e) => e.id));
+    file.subjects.forEach((subject, i) => {
+      if (!entries.has(subject.about))
+        ctx.addIssue({ code: 'custom', path: ['subjects', i, 'about'], message: `no entry "${subject.about}"` });
+    });
+    if (file.defaultSubject !== undefined && !subjects.has(file.defaultSubject)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultSubject'], message: `no subject "${file.defaultSubject}"` });
+    }
+    file.entries.forEach((entry, i) => {
+      entry.subjects.forEach((id, j) => {
+        if (!subjects.has(id)) ctx.addIssue({ code: 'custom', path: ['entries', i, 'subjects', j], message: `no subject "${id}"` });
+      });
+    });
+  });
 export type KnowledgeFile = z.infer<typeof knowledgeFileSchema>;
 
 /** content/articles/<id>/tips.yaml: the short anti-fraud reminders posted on a schedule. */

@@ -81,6 +81,12 @@ export const uiKeys = [
   'scheduleCron',
   'reminderHeading',
   'slowDown',
+  'notStated',
+  'askBack',
+  'instructionsIgnored',
+  'answerYes',
+  'answerNotExactly',
+  'convertedQuoteLabel',
 ] as const;
 export type UiKey = (typeof uiKeys)[number];
 

@@ -3,7 +3,7 @@ import { COMMANDS, type Command } from '../commands/index.ts';
 import type { LlmConfig } from '../config.ts';
 import type { Content } from '../content/load.ts';
 import type { ChatCompletionClient } from '../llm/call.ts';
-import { shouldAskLlm } from '../llm/router.ts';
+import { describeReading, shouldAskLlm } from '../llm/router.ts';
 import { createLlmService, type LlmFallbackReason, type LlmService } from '../llm/service.ts';
 import type { Logger } from '../logger.ts';
 import { type Answerer, createAnswerer } from '../qa/answer.ts';
@@ -20,8 +20,13 @@ import { chooseLang } from './language.ts';
 import type { Clock } from './ports.ts';
 import type { ChatEvent, Reply } from './types.ts';
 
-/** Questions longer than this are cut before matching: no real question needs more, and it bounds the work. */
-export const MAX_QUESTION_CHARS = 2000;
+/**
+ * Messages longer than this are cut before anything else reads them (it bounds the work); the
+ * questions are then found anywhere in what is left (src/qa/message.ts), usually at its end.
+ */
+export const MAX_MESSAGE_CHARS = 100_000;
+/** The language of a long message is read from its end, where the question is. */
+const LANG_SAMPLE_CHARS = 2000;
 
 export interface CoreDeps {
   content: Content;
@@ -134,7 +139,8 @@ export function createCore(deps: CoreDeps): Core {
     if (!llm || !shouldAskLlm(trace, text)) return trace.reply;
     await hooks?.onSlowWork?.();
     const outcome = await llm.answer({
-      question: text,
+      question: trace.question ?? text,
+      understood: describeReading(trace.reading),
       lang: trace.reply.lang,
       platform: event.platform,
       chatId: event.chatId,
@@ -162,14 +168,16 @@ export function createCore(deps: CoreDeps): Core {
     const state = (await chats.get(key)) ?? {};
     const previous = state.last && clock.now() - state.last.at < config.contextTtlMs ? state.last : undefined;
     let langOverride = state.langOverride;
-    const cleaned = cleanText(event.text);
-    // UTF-16 length bounds the code-point count from above: most texts need no splitting.
-    const chars = cleaned.length > MAX_QUESTION_CHARS ? Array.from(cleaned) : undefined;
-    const truncated = chars !== undefined && chars.length > MAX_QUESTION_CHARS;
-    const text = chars && truncated ? chars.slice(0, MAX_QUESTION_CHARS).join('') : cleaned;
+    // Cut by UTF-16 length first (cheap, and never shorter in code points), so cleaning is bounded too.
+    const raw = event.text.length > MAX_MESSAGE_CHARS * 2 ? event.text.slice(-MAX_MESSAGE_CHARS * 2) : event.text;
+    const cleaned = cleanText(raw);
+    const truncated = raw !== event.text || cleaned.length > MAX_MESSAGE_CHARS;
+    // The end is kept: a question comes after the story or the pasted text it is about.
+    const text = cleaned.length > MAX_MESSAGE_CHARS ? cleaned.slice(-MAX_MESSAGE_CHARS).replace(/^[\uDC00-\uDFFF]/, '') : cleaned;
     const command = event.command ? commands.get(event.command) : undefined;
     // Keywords and times ("on 21:30 Asia/Taipei") say nothing about the reader's language.
-    const langText = command?.argumentLanguage === 'chinese-only' && !hasHan(text) ? '' : text;
+    const sample = text.length > LANG_SAMPLE_CHARS ? text.slice(-LANG_SAMPLE_CHARS) : text;
+    const langText = command?.argumentLanguage === 'chinese-only' && !hasHan(sample) ? '' : sample;
     const lang = chooseLang(
       { text: langText, override: langOverride, hint: event.langHint, locale: event.locale, previous: previous?.lang },
       detect,
@@ -198,7 +206,7 @@ export function createCore(deps: CoreDeps): Core {
     } else {
       reply = await ask(event, text, lang, previous?.entryId, hooks);
     }
-    if (truncated) reply = composer.notice(reply, composer.ui('inputTruncated', reply.lang, { limit: MAX_QUESTION_CHARS }));
+    if (truncated) reply = composer.notice(reply, composer.ui('inputTruncated', reply.lang, { limit: MAX_MESSAGE_CHARS }));
     const last = { entryId: reply.entryId ?? previous?.entryId, lang: reply.lang, at: clock.now() };
     const write = chats.set(key, langOverride ? { langOverride, last } : { last }, CHAT_STATE_TTL_MS);
     // A /lang choice is confirmed only once stored; the turn context is stored with the next batch.

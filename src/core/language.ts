@@ -25,23 +25,28 @@ export interface LangInputs {
   text: string;
   /** Set with /lang for this chat: it wins over everything. */
   override?: Lang;
+  /** Asked for explicitly with this message: wins over the text's own language. */
   hint?: Lang;
   locale?: string;
   previous?: Lang;
 }
 
-/** Override, then the question's own script, then the hints, then the chat's last language, then the article's. */
+/**
+ * Override, then an explicit request for this message (a translate button, the JSONL `lang`),
+ * then the question's own script, then the platform locale, the chat's last language, the article's.
+ */
 /** Script detection; the core passes a memoised one (it converts the whole text twice). */
 export type Detect = (text: string) => ScriptReport;
 
 export function chooseLang(inputs: LangInputs, convert: ScriptConverter | Detect): Lang {
   if (inputs.override) return inputs.override;
+  if (inputs.hint) return inputs.hint;
   const detected = typeof convert === 'function' ? convert(inputs.text) : detectScript(inputs.text, convert);
   if (detected.lang) return detected.lang;
   if (detected.script === 'hant' || detected.script === 'hans' || detected.script === 'mixed') {
     // Chinese whose characters are shared by both scripts (柬埔寨): keep a Chinese hint, else Traditional.
-    const hinted = inputs.hint ?? langFromLocale(inputs.locale) ?? inputs.previous;
+    const hinted = langFromLocale(inputs.locale) ?? inputs.previous;
     return hinted && hinted !== 'en' ? hinted : 'zh-Hant';
   }
-  return inputs.hint ?? langFromLocale(inputs.locale) ?? inputs.previous ?? 'zh-Hant';
+  return langFromLocale(inputs.locale) ?? inputs.previous ?? 'zh-Hant';
 }

@@ -29,12 +29,13 @@ export type ReplyBlock =
   | { type: 'heading'; text: string }
   | { type: 'paragraph'; text: string }
   | { type: 'list'; ordered: boolean; items: string[] }
-  /** A verbatim passage of the article, already in the reader's script. */
+  /** A passage of the article as shown to the reader (converted for Simplified readers; the label says so). */
   | { type: 'quote'; text: string; blockId: string; label: string }
   | { type: 'notice'; text: string };
 
 export interface ReplyCitation {
   block: string;
+  /** The article's exact words: a substring of that block's text in article.json, byte for byte. */
   quote: string;
 }
 

@@ -9,7 +9,7 @@ import type { Logger } from '../logger.ts';
 import type { ReplyComposer } from '../qa/compose.ts';
 import type { Store } from '../store/store.ts';
 import type { ScriptConverter } from '../text/convert.ts';
-import { foldForMatch } from '../text/fold.ts';
+import { foldForMatch, verbatimIn } from '../text/fold.ts';
 import type { Lang } from '../text/script.ts';
 import { CircuitBreaker } from './breaker.ts';
 import { type ChatCompletionClient, LlmCallError } from './call.ts';
@@ -19,6 +19,8 @@ import { createVerifier } from './verify.ts';
 
 export interface LlmQuestion {
   question: string;
+  /** What the core understood of it (kind of question, subjects), attached for the model. */
+  understood?: string;
   lang: Lang;
   platform: string;
   chatId: string;
@@ -66,6 +68,7 @@ const DAY_MS = 86_400_000;
 
 export function createLlmService(deps: LlmServiceDeps): LlmService {
   const { config, content, convert, composer, store, clock, logger, client } = deps;
+  const blockText = new Map(content.article.blocks.map((b) => [b.id, b.text]));
   const systemPrompt = buildSystemPrompt(content);
   const verifier = createVerifier(content, convert);
   const breaker = new CircuitBreaker(clock, config.breakerThreshold, config.breakerCooldownMs);
@@ -103,7 +106,11 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
   const read = async (key: string, windowMs: number) => (await counters.get(`${key}:${Math.floor(clock.now() / windowMs)}`)) ?? 0;
 
   const toReply = (answer: ModelAnswer, lang: Lang): Reply => {
-    const citations = answer.citations.map((c) => ({ block: c.block, quote: c.quote }));
+    // The model may quote in another script: the reply carries the article's exact characters.
+    const citations = answer.citations.map((c) => ({
+      block: c.block,
+      quote: verbatimIn(blockText.get(c.block) ?? '', c.quote, convert) ?? c.quote,
+    }));
     return {
       kind: 'answer',
       lang,
@@ -140,7 +147,12 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
     await Promise.all([bump(`user:${q.platform}:${q.userId}`, 1, HOUR_MS), bump(`chat:${q.platform}:${q.chatId}`, 1, HOUR_MS)]);
 
     const previous = q.previousEntryId ? composer.entries.get(q.previousEntryId) : undefined;
-    const messages = buildMessages(systemPrompt, { question: q.question, lang: q.lang, previousAnswer: previous?.answer[q.lang] });
+    const messages = buildMessages(systemPrompt, {
+      question: q.question,
+      lang: q.lang,
+      understood: q.understood,
+      previousAnswer: previous?.answer[q.lang],
+    });
     let completion: Awaited<ReturnType<ChatCompletionClient['complete']>>;
     try {
       completion = await client.complete(messages);

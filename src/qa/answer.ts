@@ -1,50 +1,82 @@
 import { LRUCache } from 'lru-cache';
 import type { Content } from '../content/load.ts';
-import type { Entry } from '../content/schema.ts';
+import type { Entry, Subject } from '../content/schema.ts';
 import type { Reply } from '../core/types.ts';
 import type { ScriptConverter } from '../text/convert.ts';
 import { foldForMatch } from '../text/fold.ts';
 import { hasNoWords } from '../text/normalize.ts';
 import type { Lang } from '../text/script.ts';
 import type { ReplyComposer } from './compose.ts';
-import { compileNumberCue, compileTriggers, findAdviceCount, findFollowUp, findOrdinal, isBareOrdinal } from './cues.ts';
-import { extractFeatures, type Features } from './features.ts';
+import { compileNumberCue, compileTriggers, findAdviceCount, findFollowUp, findOrdinal, findOrdinals, isBareOrdinal } from './cues.ts';
+import { extractFeatures } from './features.ts';
 import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
+import { type FocusedMessage, focusMessage, MAX_QUESTIONS, stripMarkup } from './message.ts';
+import { answersStructurally, type Candidate, rankCandidates, subjectWeights } from './rank.ts';
+import { createMatchFold, createReader, type Reading } from './reading.ts';
 
 const MEMO_ENTRIES = 2000;
 
-/** A match at or above this similarity is answered; below it the question is not recognised. */
+/** A candidate at or above this score is answered; below it the question is not recognised. */
 export const ANSWER_THRESHOLD = 0.3;
+/** A candidate that fits both the kind of question and its subject is answered from this score. */
+const STRUCTURE_THRESHOLD = 0.18;
 /** A match this close is answered even when the message also carries instructions. */
 const CONFIDENT_THRESHOLD = 0.55;
-/** Added to an `unknown` entry whose trigger phrase is present ("when", "exact number"). */
+/** Below this score, a runner-up closer than ASK_BACK_MARGIN makes the bot ask which was meant. */
+const ASK_BACK_BELOW = 0.5;
+const ASK_BACK_MARGIN = 0.04;
+/** Added to an `unknown` entry whose cue phrase is present ("exactly", "which prison"). */
 const UNKNOWN_TRIGGER_BONUS = 0.3;
 /** A cued unknown needs at least this similarity of its own to take the answer. */
 const CUED_UNKNOWN_MIN = 0.12;
-const MARKUP_TAG = /<\/?[a-zA-Z][^<>]{0,60}>/g;
-/** Sentences of a long message tried on their own. */
-const MAX_SEGMENTS = 6;
 /** Added to the recommendations and their list when the question names recommendations. */
 const ADVICE_CUE_BONUS = 0.15;
 const ADVICE_WORDS = /建议|建言|对策|\b(recommend\w*|suggest\w*|advice|advise\w*|propos\w*|tips?)\b/;
-const mentionsAdvice = (folded: string) => ADVICE_WORDS.test(folded);
 const isAdvice = (entry: Entry) => entry.kind === 'recommendation' || entry.id === 'advice.list';
 /** Share of the question's weight on words the content knows, above which it is "about the article". */
 const IN_DOMAIN_COVERAGE = 0.55;
+/** A candidate that fits the kind asked goes first unless its similarity is below this share of the best one's. */
+const KIND_TIER_MIN_SHARE = 0.4;
+/** A question wrapped in a false premise is answered too from this similarity. */
+const WRAPPED_MIN = 0.45;
+/** A "yes" needs a match this close: the article must plainly say what was asked. */
+const YES_THRESHOLD = 0.7;
 
 export interface AnswerInput {
-  /** Cleaned text (see text/normalize.ts), already capped in length. */
+  /** Cleaned text (see text/normalize.ts). */
   text: string;
   lang: Lang;
   /** The entry answered in the previous turn of this chat, for follow-ups. */
   previousEntryId?: string;
 }
 
+export type AnswerRule =
+  | 'clarify'
+  | 'injection'
+  | 'premise'
+  | 'offtopic'
+  | 'ordinal'
+  | 'follow-up'
+  | 'match'
+  | 'structure'
+  | 'not-stated'
+  | 'ask-back'
+  | 'not-covered'
+  | 'no-match'
+  | 'parts';
+
 export interface AnswerTrace {
   reply: Reply;
-  /** Which rule decided, and the best similarity score: for the eval and the LLM router. */
-  rule: 'clarify' | 'injection' | 'premise' | 'offtopic' | 'ordinal' | 'follow-up' | 'match' | 'not-covered' | 'no-match';
+  /** Which rule decided, the best score and its margin over the runner-up: for the eval and the LLM router. */
+  rule: AnswerRule;
   score: number;
+  margin?: number;
+  /** What was understood of the (last) question: for the LLM router and the eval. */
+  reading?: Reading;
+  /** The question found in the message (its question sentences), for the LLM. */
+  question?: string;
+  /** The best candidates considered, for the eval's failure report. */
+  considered?: string[];
 }
 
 export interface Answerer {
@@ -55,11 +87,21 @@ export interface Answerer {
   suggest(partial: string, lang: Lang, limit: number): string[];
 }
 
+interface Part {
+  text: string;
+  folded: string;
+  reading: Reading;
+}
+
 /** `indexed`: the paraphrase index of exactly this content, when start-up has it cached. */
 export function createAnswerer(content: Content, convert: ScriptConverter, composer: ReplyComposer, indexed?: IndexSnapshot): Answerer {
-  const fold = (text: string) => foldForMatch(text, convert);
+  const plainFold = (text: string) => foldForMatch(text, convert);
+  const fold = createMatchFold(content.language, plainFold);
+  const reader = createReader(content.language, content.knowledge.subjects, plainFold);
   const entries = content.knowledge.entries;
+  const subjects = new Map<string, Subject>(content.knowledge.subjects.map((s) => [s.id, s]));
   const index = indexed ? ParaphraseIndex.restore(entries, indexed) : ParaphraseIndex.build(entries, fold);
+  const subjectWeight = subjectWeights(entries);
   const triggered = (kind: Entry['kind']) =>
     entries
       .filter((e) => e.kind === kind && (e.triggers.length > 0 || e.numberCue))
@@ -73,6 +115,13 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const offtopics = triggered('offtopic');
   const unknownTriggers = new Map(triggered('unknown').map(({ entry, hits }) => [entry.id, hits]));
   const recommendationCount = composer.recommendations.length;
+  const instructionLines = content.language.instructionLines.map((source) => new RegExp(source, 'iu'));
+  const joiners = compileJoiners(content.language.joiners, fold);
+  const focusRules = {
+    isInstructionLine: (line: string) => instructionLines.some((re) => re.test(line)),
+    asks: (sentence: string) => reader.read(fold(sentence)).kinds.size > 0,
+  };
+  const answerable = (e: Entry) => e.kind === 'fact' || e.kind === 'recommendation';
 
   const recommendation = (n: number, lang: Lang): AnswerTrace => {
     const entry = composer.recommendations.find((r) => r.n === n);
@@ -89,53 +138,169 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     id === 'advice.list' || (id !== undefined && composer.entries.get(id)?.kind === 'recommendation');
 
   /**
-   * The best entry for a question. A known unknown competes only when one of its cue phrases
-   * is present ("exactly", "which prison"), and then it wins: "where were they taken?" gets the
-   * fact, "which prison?" the limit. False premises are recognised by their cue phrases only:
-   * their paraphrases look like true questions with one word changed.
+   * Candidates for one question, best first. A known unknown competes when one of its cue
+   * phrases is present ("exactly", "which prison"), and then it wins; or when no fact answers
+   * the kind of question asked about the subject named ("when were they moved?"). False premises
+   * are recognised by their cue phrases only: they look like true questions with one word changed.
    */
-  const bestEntry = (folded: string, features: Features): { entry: Entry; score: number } | undefined => {
+  const candidatesFor = (part: Part): { ranked: Candidate[]; stated: boolean; cuedFirst: boolean } => {
+    const { folded, reading } = part;
+    const features = extractFeatures(folded);
     const cued = new Set([...unknownTriggers].filter(([, hits]) => hits(folded)).map(([id]) => id));
-    const ranked = index.search(features, (e) => e.kind === 'fact' || e.kind === 'recommendation' || cued.has(e.id));
-    const unknown = ranked.find((m) => cued.has(m.entry.id) && m.score >= CUED_UNKNOWN_MIN);
-    if (unknown) return { entry: unknown.entry, score: unknown.score + UNKNOWN_TRIGGER_BONUS };
-    // Naming the recommendations ("文中那几条建议", "what does it propose") points at the advice.
-    if (mentionsAdvice(folded)) {
-      return ranked.map((m) => (isAdvice(m.entry) ? { ...m, score: m.score + ADVICE_CUE_BONUS } : m)).sort((a, b) => b.score - a.score)[0];
+    const subjectsAsked = reading.subjects.size > 0 ? reading.subjects : defaultSubjects();
+    const stated =
+      reading.specific.size === 0 || entries.some((e) => answerable(e) && answersStructurally(e, reading.specific, subjectsAsked));
+    const openUnknown = (e: Entry) => !stated && answersStructurally(e, reading.specific, subjectsAsked);
+    const accept = (e: Entry) => answerable(e) || (e.kind === 'unknown' && (cued.has(e.id) || openUnknown(e)));
+    let ranked = rankCandidates(index, entries, features, reading, accept, subjectWeight);
+    const unknown = ranked.find((c) => cued.has(c.entry.id) && c.similarity >= CUED_UNKNOWN_MIN);
+    if (unknown) {
+      const rest = byKindFirst(ranked.filter((c) => c !== unknown && acceptable(c)));
+      return { ranked: [{ ...unknown, score: unknown.score + UNKNOWN_TRIGGER_BONUS }, ...rest], stated, cuedFirst: true };
     }
-    return ranked[0];
+    // Naming the recommendations ("文中那几条建议", "what does it propose") points at the advice.
+    if (ADVICE_WORDS.test(folded)) {
+      ranked = ranked.map((c) => (isAdvice(c.entry) ? { ...c, score: c.score + ADVICE_CUE_BONUS } : c)).sort((a, b) => b.score - a.score);
+    }
+    return { ranked: byKindFirst(ranked.filter(acceptable)), stated, cuedFirst: false };
+  };
+
+  const defaultSubjects = (): ReadonlySet<string> =>
+    content.knowledge.defaultSubject ? new Set([content.knowledge.defaultSubject]) : new Set();
+
+  /** The subject named whose "what the article says" entry fits the question best. */
+  const namedSubject = (part: Part): Subject | undefined => {
+    const named = [...part.reading.subjects].map((id) => subjects.get(id)).filter((s): s is Subject => s !== undefined);
+    if (named.length <= 1) return named[0];
+    const features = extractFeatures(part.folded);
+    const scores = new Map(index.search(features).map((m) => [m.entry.id, m.score]));
+    return named.sort((a, b) => (scores.get(b.about) ?? 0) - (scores.get(a.about) ?? 0))[0];
+  };
+
+  // Similarity carries an answer; fitting the kind and the subject asked lifts a weak one, or
+  // alone answers a question made only of such words ("what is this article about?").
+  const acceptable = (c: Candidate) =>
+    c.kindFit > 0 && c.subjectFit > 0 ? c.score >= STRUCTURE_THRESHOLD : c.similarity >= ANSWER_THRESHOLD;
+
+  const answerRanked = (part: Part, lang: Lang): AnswerTrace => {
+    const { ranked, stated } = candidatesFor(part);
+    const all = ranked;
+    const [best, ...rest] = ranked;
+    const runnerUp = rest.find((c) => c.entry.id !== best?.entry.id);
+    const margin = best ? best.score - (runnerUp?.score ?? 0) : 0;
+    const reading = part.reading;
+    const considered = all.slice(0, 3).map((c) => `${c.entry.id}=${c.similarity.toFixed(2)}/${c.kindFit}/${c.subjectFit.toFixed(2)}`);
+    if (!stated && (!best || best.entry.kind !== 'unknown')) {
+      // Asked for something about a subject of the article that the article does not give.
+      const subject = namedSubject(part);
+      if (subject)
+        return { reply: composer.notStated(subject, lang), rule: 'not-stated', score: best?.score ?? 0, margin, reading, considered };
+    }
+    if (best) {
+      if (runnerUp && best.score < ASK_BACK_BELOW && margin < ASK_BACK_MARGIN && !closeKin(best.entry, runnerUp.entry)) {
+        const options = [best, runnerUp, ...rest.filter((c) => c !== runnerUp && best.score - c.score < ASK_BACK_MARGIN * 2)].slice(0, 3);
+        return {
+          reply: composer.askBack(
+            options.map((c) => c.entry),
+            lang,
+          ),
+          rule: 'ask-back',
+          score: best.score,
+          margin,
+          reading,
+          considered,
+        };
+      }
+      const reply = answerYesNo(composer.fromEntry(best.entry, lang), best, reading);
+      return { reply, rule: best.similarity >= ANSWER_THRESHOLD ? 'match' : 'structure', score: best.score, margin, reading, considered };
+    }
+    const score = all[0]?.score ?? 0;
+    if (index.coverage(extractFeatures(part.folded)) >= IN_DOMAIN_COVERAGE) {
+      return { reply: composer.guidance('not_in_article', 'notCovered', lang), rule: 'not-covered', score, margin, reading, considered };
+    }
+    return { reply: composer.guidance('out_of_scope', 'noMatch', lang), rule: 'no-match', score, margin, reading, considered };
+  };
+
+  /** A yes/no question gets its yes (or "not exactly" when it limits what the article says more broadly). */
+  const answerYesNo = (reply: Reply, best: Candidate, reading: Reading): Reply => {
+    if (!reading.yesNo || reply.kind !== 'answer' || best.entry.kind === 'premise') return reply;
+    if (reading.exclusive) return composer.lead(reply, 'answerNotExactly');
+    return best.similarity >= YES_THRESHOLD ? composer.lead(reply, 'answerYes') : reply;
   };
 
   /**
-   * The whole message, or one of its sentences when that matches better: in "# 标题 … 被抓的人
-   * 会被送到哪里?" the question is the last line, not the Markdown heading.
+   * The real question a false premise wraps, answered on its own, when the part asks something
+   * (not only "is it true?") that an entry other than the correction answers confidently.
    */
-  const bestInMessage = (folded: string, features: Features, text: string) => {
-    let best = bestEntry(folded, features);
-    const sentences =
-      text
-        .match(/[^\n。！？!?]+[。！？!?]*/g)
-        ?.map((s) => s.trim())
-        .filter((s) => s.length >= 3) ?? [];
-    if (sentences.length < 2) return best;
-    // When some sentences are questions, only they are tried: the rest is context or noise.
-    const questions = sentences.filter((s) => /[？?]$/.test(s));
-    for (const segment of (questions.length > 0 ? questions : sentences).slice(-MAX_SEGMENTS)) {
-      const segmentFolded = fold(segment);
-      const candidate = bestEntry(segmentFolded, extractFeatures(segmentFolded));
-      if (candidate && (!best || candidate.score > best.score)) best = candidate;
-    }
-    return best;
+  const wrappedQuestion = (part: Part, premise: Entry, lang: Lang): Reply | undefined => {
+    const kinds = [...part.reading.kinds].filter((k) => k !== 'yes_no');
+    if (kinds.length === 0 || part.reading.yesNo) return undefined;
+    const best = candidatesFor(part).ranked.find(acceptable);
+    if (!best || best.similarity < WRAPPED_MIN || best.entry.kind !== 'fact') return undefined;
+    const corrected = new Set(premise.citations.map((c) => c.block));
+    if (best.entry.citations.every((c) => corrected.has(c.block))) return undefined;
+    return composer.fromEntry(best.entry, lang);
   };
 
-  const answerRanked = (text: string, folded: string, features: Features, lang: Lang): AnswerTrace => {
-    const best = bestInMessage(folded, features, text);
-    if (best && best.score >= ANSWER_THRESHOLD) return { reply: composer.fromEntry(best.entry, lang), rule: 'match', score: best.score };
-    const score = best?.score ?? 0;
-    if (index.coverage(features) >= IN_DOMAIN_COVERAGE) {
-      return { reply: composer.guidance('not_in_article', 'notCovered', lang), rule: 'not-covered', score };
+  /** One question, after the checks that apply to the whole message. */
+  const answerPart = (part: Part, lang: Lang, previousEntryId: string | undefined): AnswerTrace => {
+    const { folded } = part;
+    for (const [rule, list] of [
+      ['offtopic', offtopics],
+      ['premise', premises],
+    ] as const) {
+      // Off-topic before premise: "美國大選" is about an election, not a claim that the US helped.
+      const hit = list.find(({ hits }) => hits(folded));
+      if (!hit) continue;
+      const correction = composer.fromEntry(hit.entry, lang);
+      const wrapped = rule === 'premise' ? wrappedQuestion(part, hit.entry, lang) : undefined;
+      // "Since they were trained in Vietnam, where were they trained?": correct it, and answer it.
+      const reply = wrapped ? composer.combine([correction, wrapped], lang) : correction;
+      return { reply, rule, score: 1, reading: part.reading };
     }
-    return { reply: composer.guidance('out_of_scope', 'noMatch', lang), rule: 'no-match', score };
+    const ordinals = findOrdinals(folded);
+    if (ordinals.length >= 2 && (ADVICE_WORDS.test(folded) || isAdviceContext(previousEntryId))) {
+      const parts = ordinals.slice(0, MAX_QUESTIONS).map((n) => recommendation(n, lang).reply);
+      return { reply: composer.combine(parts, lang), rule: 'ordinal', score: 1, reading: part.reading };
+    }
+    const ordinal = findOrdinal(folded);
+    if (ordinal && (ordinal.namesAdvice || (isAdviceContext(previousEntryId) && isBareOrdinal(folded)))) {
+      return recommendation(ordinal.last ? recommendationCount : ordinal.n, lang);
+    }
+    // "文章的四條建議是什麼?" counts the recommendations: the list (with a correction when the count is wrong).
+    const count = findAdviceCount(folded);
+    if (count !== undefined) {
+      const list = composer.adviceList(lang);
+      if (count <= recommendationCount) return { reply: list, rule: 'ordinal', score: 1 };
+      const notice = composer.ui('adviceOutOfRange', lang, { count: recommendationCount });
+      return { reply: composer.notice({ ...list, kind: 'not_in_article' }, notice), rule: 'ordinal', score: 1 };
+    }
+    const followUp = findFollowUp(folded);
+    if (followUp) {
+      const previous = previousEntryId ? composer.entries.get(previousEntryId) : undefined;
+      if (!previous) return { reply: composer.guidance('clarify', 'followUpWithoutContext', lang), rule: 'follow-up', score: 0 };
+      const targetId = followUp === 'why' ? (previous.why ?? previous.more) : (previous.more ?? previous.why);
+      const target = (targetId && composer.entries.get(targetId)) || composer.entries.get(previous.related[0] ?? '') || previous;
+      return { reply: composer.fromEntry(target, lang), rule: 'follow-up', score: 1 };
+    }
+    return answerRanked(part, lang);
+  };
+
+  /** The questions of a message: its question sentences, and two questions joined in one ("who wrote it, and when?"). */
+  const partsOf = (text: string): Part[] => {
+    const parts: Part[] = [];
+    for (const line of text.split('\n')) {
+      const folded = fold(line);
+      if (!folded) continue;
+      for (const piece of joiners(folded, (t) => reader.read(t).kinds.size > 0)) {
+        const reading = reader.read(piece);
+        const before = parts.at(-1);
+        // "…, and when?" asks about what the question before it named.
+        const inherited = reading.subjects.size === 0 && before ? { ...reading, subjects: before.reading.subjects } : reading;
+        parts.push({ text: piece, folded: piece, reading: inherited });
+      }
+    }
+    return parts.slice(-MAX_QUESTIONS);
   };
 
   // Answers are a pure function of (text, language, previous entry): popular questions repeat,
@@ -153,11 +318,10 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     },
     answerFresh: (input) => answerUncached(input),
     suggest(partial, lang, limit) {
-      const askable = (e: Entry) => e.kind === 'fact' || e.kind === 'recommendation';
       const folded = fold(partial);
-      const ranked = folded ? index.search(extractFeatures(folded), askable).map((m) => m.entry) : entries.filter(askable);
+      const ranked = folded ? index.search(extractFeatures(folded), answerable).map((m) => m.entry) : entries.filter(answerable);
       // Questions containing what was typed come first, then the closest matches.
-      const byText = folded ? entries.filter((e) => askable(e) && e.questions[lang].some((q) => fold(q).includes(folded))) : [];
+      const byText = folded ? entries.filter((e) => answerable(e) && e.questions[lang].some((q) => fold(q).includes(folded))) : [];
       const seen = new Set<string>();
       const out: string[] = [];
       for (const entry of [...byText, ...ranked]) {
@@ -175,55 +339,115 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     if (text.length === 0 || hasNoWords(text) || Array.from(text.replace(/\s/g, '')).length <= 1) {
       return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0 };
     }
-    // Markup tags are not words of the question (the bot never echoes them either).
-    text = text.replace(MARKUP_TAG, ' ');
-    const folded = fold(text);
-    const features = extractFeatures(folded);
+    const focused = focusMessage(text, focusRules);
+    return { ...decide(focused, lang, previousEntryId), question: focused.text };
+  }
 
-    const injection = injections.find(({ hits }) => hits(folded));
-    if (injection) {
+  function decide(focused: FocusedMessage, lang: Lang, previousEntryId: string | undefined): AnswerTrace {
+    const whole = fold(stripMarkup(focused.text));
+    if (!whole) return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0 };
+    const parts = partsOf(focused.text);
+
+    const injection = injections.find(({ hits }) => hits(whole));
+    if (injection || focused.instructions) {
       // Instructions are only text here. A false claim inside is corrected; a clear question
       // gets the article's truth (or its limit: "make up a name for the gang leader" → the
       // article names no one); anything else is declined.
-      const premise = premises.find(({ hits }) => hits(folded));
+      const premise = premises.find(({ hits }) => hits(whole));
       if (premise) return { reply: composer.fromEntry(premise.entry, lang), rule: 'premise', score: 1 };
-      const best = bestInMessage(folded, features, text);
-      if (best && (best.entry.kind === 'unknown' || best.score >= CONFIDENT_THRESHOLD)) {
-        return { reply: composer.fromEntry(best.entry, lang), rule: 'match', score: best.score };
+      const answered = parts
+        .filter((p) => !injections.some(({ hits }) => hits(p.folded)) || p.reading.specific.size > 0)
+        .map((p) => answerPart(p, lang, previousEntryId))
+        .filter((t) => t.reply.kind === 'not_in_article' || (t.reply.kind === 'answer' && t.score >= CONFIDENT_THRESHOLD));
+      if (answered.length > 0) {
+        const reply =
+          answered.length === 1
+            ? (answered[0] as AnswerTrace).reply
+            : composer.combine(
+                answered.map((t) => t.reply),
+                lang,
+              );
+        return { reply: composer.notice(reply, composer.ui('instructionsIgnored', lang)), rule: 'match', score: answered[0]?.score ?? 0 };
       }
-      return { reply: composer.fromEntry(injection.entry, lang), rule: 'injection', score: 1 };
+      return {
+        reply: composer.fromEntry(injection?.entry ?? (injections[0] as { entry: Entry }).entry, lang),
+        rule: 'injection',
+        score: 1,
+      };
     }
-    // Off-topic before premise: "美國大選" is about an election, not a claim that the US helped.
-    for (const [rule, list] of [
-      ['offtopic', offtopics],
-      ['premise', premises],
-    ] as const) {
-      const hit = list.find(({ hits }) => hits(folded));
-      if (hit) return { reply: composer.fromEntry(hit.entry, lang), rule, score: 1 };
-    }
-
-    const ordinal = findOrdinal(folded);
-    if (ordinal && (ordinal.namesAdvice || (isAdviceContext(previousEntryId) && isBareOrdinal(folded)))) {
-      return recommendation(ordinal.last ? recommendationCount : ordinal.n, lang);
-    }
-    // "文章的四條建議是什麼?" counts the recommendations: the list (with a correction when the count is wrong).
-    const count = findAdviceCount(folded);
-    if (count !== undefined) {
-      const list = composer.adviceList(lang);
-      if (count <= recommendationCount) return { reply: list, rule: 'ordinal', score: 1 };
-      const notice = composer.ui('adviceOutOfRange', lang, { count: recommendationCount });
-      return { reply: composer.notice({ ...list, kind: 'not_in_article' }, notice), rule: 'ordinal', score: 1 };
-    }
-
-    const followUp = findFollowUp(folded);
-    if (followUp) {
-      const previous = previousEntryId ? composer.entries.get(previousEntryId) : undefined;
-      if (!previous) return { reply: composer.guidance('clarify', 'followUpWithoutContext', lang), rule: 'follow-up', score: 0 };
-      const targetId = followUp === 'why' ? (previous.why ?? previous.more) : (previous.more ?? previous.why);
-      const target = (targetId && composer.entries.get(targetId)) || composer.entries.get(previous.related[0] ?? '') || previous;
-      return { reply: composer.fromEntry(target, lang), rule: 'follow-up', score: 1 };
-    }
-
-    return answerRanked(text, folded, features, lang);
+    if (parts.length <= 1)
+      return answerPart(parts[0] ?? { text: whole, folded: whole, reading: reader.read(whole) }, lang, previousEntryId);
+    const traces = parts.map((p) => answerPart(p, lang, previousEntryId));
+    // The same answer twice is said once; a part that asks nothing adds nothing.
+    const seen = new Set<string>();
+    const useful = traces.filter((t) => {
+      if (t.reply.kind === 'clarify' || t.reply.kind === 'out_of_scope') return false;
+      const key = t.reply.entryId ?? `${t.rule}:${t.reply.kind}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (useful.length === 0) return traces.at(-1) as AnswerTrace;
+    if (useful.length === 1) return useful[0] as AnswerTrace;
+    const score = Math.min(...useful.map((t) => t.score));
+    return {
+      reply: composer.combine(
+        useful.map((t) => t.reply),
+        lang,
+      ),
+      rule: 'parts',
+      score,
+      reading: useful.at(-1)?.reading,
+    };
   }
+}
+
+/**
+ * Understanding before similarity: candidates that answer the kind of question asked come first,
+ * then those that say nothing about it, then those that answer another kind ("where the compounds
+ * are" for "what is a compound?"), as long as the better-fitting ones are not far weaker matches.
+ */
+function byKindFirst(candidates: readonly Candidate[]): Candidate[] {
+  const top = Math.max(0, ...candidates.map((c) => c.similarity));
+  // Fitting what is asked counts, and so does being about what it names ("explain simply what the working group did").
+  const tier = (c: Candidate) =>
+    c.similarity < top * KIND_TIER_MIN_SHARE ? -3 : (c.kindFit >= 0.3 ? 1 : c.kindFit < 0 ? -1 : 0) + (c.subjectFit > 0 ? 1 : 0);
+  return [...candidates].sort((a, b) => tier(b) - tier(a) || b.score - a.score);
+}
+
+/** Entries that answer the same question for a reader (the short and long summary): no need to ask which. */
+function closeKin(a: Entry, b: Entry): boolean {
+  return a.more === b.id || b.more === a.id || a.why === b.id || b.why === a.id || a.related.includes(b.id) || b.related.includes(a.id);
+}
+
+/**
+ * Splits one folded sentence at words that join two questions ("who wrote it and when",
+ * "抓了多少人还有送去哪里"), where both sides ask something.
+ */
+function compileJoiners(joiners: readonly string[], fold: (t: string) => string) {
+  const han: string[] = [];
+  const latin: string[] = [];
+  for (const j of joiners) {
+    const f = fold(j);
+    if (f) (/\p{Script=Han}/u.test(f) ? han : latin).push(f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  }
+  const parts = [...han, ...(latin.length > 0 ? [`(?<![a-z0-9'])(?:${latin.join('|')})(?![a-z0-9'])`] : [])];
+  const pattern = parts.length > 0 ? new RegExp(parts.join('|'), 'g') : undefined;
+  return (folded: string, asks: (text: string) => boolean): string[] => {
+    if (!pattern) return [folded];
+    const pieces: string[] = [];
+    let start = 0;
+    for (const m of folded.matchAll(pattern)) {
+      const at = m.index ?? 0;
+      const left = folded.slice(start, at).trim();
+      const right = folded.slice(at + m[0].length).trim();
+      if (left && right && asks(left) && asks(right)) {
+        pieces.push(left);
+        start = at + m[0].length;
+        if (pieces.length === MAX_QUESTIONS - 1) break;
+      }
+    }
+    pieces.push(folded.slice(start).trim());
+    return pieces.filter((p) => p.length > 0);
+  };
 }

@@ -1,5 +1,5 @@
 import type { Content } from '../content/load.ts';
-import type { Citation, Entry, EntryKind } from '../content/schema.ts';
+import type { Citation, Entry, EntryKind, Subject } from '../content/schema.ts';
 import type { UiKey } from '../content/ui-schema.ts';
 import type { Reply, ReplyBlock, ReplyKind, Suggestion } from '../core/types.ts';
 import type { ScriptConverter } from '../text/convert.ts';
@@ -46,15 +46,19 @@ export class ReplyComposer {
     return this.content.ui[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
   }
 
-  /** A verbatim quote in the reader's script; English readers get the original Chinese. */
+  /**
+   * A verbatim quote as shown to the reader: Simplified readers see it converted, and the label
+   * says so; everyone else sees the article's own characters, labelled as the original.
+   */
   quoteBlock(citation: Citation, lang: Lang): ReplyBlock {
-    const text = lang === 'en' ? citation.quote : this.convert.toLang(citation.quote, lang);
-    const label = this.ui(lang === 'en' ? 'originalQuoteLabel' : 'quoteLabel', lang);
-    return { type: 'quote', text, blockId: citation.block, label };
+    const converted = lang === 'zh-Hans' ? this.convert.toLang(citation.quote, lang) : citation.quote;
+    const key: UiKey = converted !== citation.quote ? 'convertedQuoteLabel' : lang === 'en' ? 'originalQuoteLabel' : 'quoteLabel';
+    return { type: 'quote', text: converted, blockId: citation.block, label: this.ui(key, lang) };
   }
 
-  citations(citations: readonly Citation[], lang: Lang): Reply['citations'] {
-    return citations.map((c) => ({ block: c.block, quote: lang === 'en' ? c.quote : this.convert.toLang(c.quote, lang) }));
+  /** Citations carry the article's exact words: each quote is a substring of its block in article.json. */
+  citations(citations: readonly Citation[], _lang?: Lang): Reply['citations'] {
+    return citations.map((c) => ({ block: c.block, quote: c.quote }));
   }
 
   fromEntry(entry: Entry, lang: Lang): Reply {
@@ -133,6 +137,82 @@ export class ReplyComposer {
       suggestions: this.defaultSuggestions(lang),
       source: 'offline',
     };
+  }
+
+  /**
+   * The article does not say what was asked about `subject`: said plainly, then what it does say
+   * of it (its `about` entry, cited), as `not_in_article`.
+   */
+  notStated(subject: Subject, lang: Lang): Reply {
+    const about = this.entries.get(subject.about);
+    const lead = this.ui('notStated', lang, { subject: subject.label[lang] });
+    if (!about) return { ...this.guidance('not_in_article', 'notCovered', lang) };
+    const said = this.fromEntry(about, lang);
+    return { ...said, kind: 'not_in_article', blocks: [{ type: 'paragraph', text: lead }, ...said.blocks] };
+  }
+
+  /** "Did you mean…": the two or three readings the bot hesitates between, as buttons. */
+  askBack(options: readonly Entry[], lang: Lang): Reply {
+    const labels = options.map((e) => this.labelOf(e, lang));
+    return {
+      kind: 'clarify',
+      lang,
+      blocks: [
+        { type: 'paragraph', text: this.ui('askBack', lang) },
+        { type: 'list', ordered: false, items: labels },
+      ],
+      citations: [],
+      suggestions: options.map((e, i) => ({ label: labels[i] as string, action: { type: 'entry', id: e.id } })),
+      source: 'offline',
+    };
+  }
+
+  /**
+   * Several questions answered in one reply: each part's text and its first quote, in order.
+   * It is an `answer` only when every part is answered; otherwise it says the first thing that
+   * was not (the article does not say, declined…).
+   */
+  combine(parts: readonly Reply[], lang: Lang): Reply {
+    const order: Reply['kind'][] = ['not_in_article', 'refused', 'out_of_scope', 'clarify'];
+    const kind = order.find((k) => parts.some((p) => p.kind === k)) ?? 'answer';
+    const blocks: ReplyBlock[] = parts.flatMap((p) => {
+      const quote = p.blocks.find((b) => b.type === 'quote');
+      const rest = p.blocks.filter((b) => b.type !== 'quote');
+      return quote ? [...rest, quote] : rest;
+    });
+    const seen = new Set<string>();
+    const citations = parts
+      .flatMap((p) => p.citations)
+      .filter((c) => {
+        const key = `${c.block}\u0000${c.quote}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    const last = parts.at(-1);
+    return {
+      kind,
+      lang,
+      blocks,
+      citations,
+      suggestions: parts[0]?.suggestions ?? [],
+      source: 'offline',
+      ...(last?.entryId ? { entryId: last.entryId } : {}),
+    };
+  }
+
+  /** The reply with a lead-in before its first paragraph ("Yes:", "Not exactly:"). */
+  lead(reply: Reply, key: UiKey): Reply {
+    const lead = this.ui(key, reply.lang);
+    let done = false;
+    const blocks = reply.blocks.map((b): ReplyBlock => {
+      if (done || b.type !== 'paragraph') return b;
+      done = true;
+      // English leads ("Yes:") are followed by a space; Chinese ones (是的。) are not.
+      const text = reply.lang === 'en' ? ` ${b.text.charAt(0).toLowerCase()}${b.text.slice(1)}` : b.text;
+      return { ...b, text: `${lead}${text}` };
+    });
+    return { ...reply, blocks };
   }
 
   notice(reply: Reply, text: string): Reply {

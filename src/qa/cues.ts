@@ -180,3 +180,23 @@ export function compileNumberCue(
     return false;
   };
 }
+
+/**
+ * Every recommendation number a question names, in order ("the second and third", "第二條和第三條",
+ * "2 and 4"): two or more are answered together (a comparison, or two asked at once).
+ */
+export function findOrdinals(folded: string): number[] {
+  const found: number[] = [];
+  for (const m of folded.matchAll(/第\s*([一二两三四五六七八九十]{1,2}|\d{1,2})/g)) {
+    const n = zhNumber(m[1] as string);
+    if (n !== undefined) found.push(n);
+  }
+  for (const m of folded.matchAll(/\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\b/g))
+    found.push(EN_ORDINALS[m[1] as string] as number);
+  // "recommendations 2 and 3", "建议2和3", "rec 1 & 4"
+  const list = /(?:recommendations?|建议|recs?)\s*#?\s*(\d)\s*(?:and|和|与|跟|同|or|vs|,)\s*#?\s*(\d)/.exec(folded);
+  if (list) found.push(Number(list[1]), Number(list[2]));
+  const after = /(\d|[一二三四])\s*(?:和|与|跟|同)\s*(\d|[一二三四])\s*(?:条|项|号)?\s*建议/.exec(folded);
+  if (after) found.push(zhNumber(after[1] as string) ?? 0, zhNumber(after[2] as string) ?? 0);
+  return [...new Set(found.filter((n) => n > 0))];
+}

@@ -34,6 +34,8 @@ export interface IndexSnapshot {
 export const INDEX_MODULES: readonly URL[] = [
   new URL(import.meta.url),
   new URL(`./features${extname(import.meta.url)}`, import.meta.url),
+  new URL(`./reading${extname(import.meta.url)}`, import.meta.url),
+  new URL(`./cues${extname(import.meta.url)}`, import.meta.url),
   new URL(`../text/fold${extname(import.meta.url)}`, import.meta.url),
   new URL(`../text/normalize${extname(import.meta.url)}`, import.meta.url),
   new URL(`../text/convert${extname(import.meta.url)}`, import.meta.url),

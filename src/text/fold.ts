@@ -20,3 +20,28 @@ export function foldForMatch(text: string, convert: ScriptConverter): string {
 export function foldForQuote(text: string, convert: ScriptConverter): string {
   return foldForMatch(text, convert).replace(/\s+/g, '');
 }
+
+/**
+ * The article's own words for a quote given in any script, spacing or punctuation (a model's
+ * quote in Simplified): the substring of `block` that folds to the same text, or undefined.
+ */
+export function verbatimIn(block: string, quote: string, convert: ScriptConverter): string | undefined {
+  if (block.includes(quote)) return quote;
+  const target = foldForQuote(quote, convert);
+  if (!target) return undefined;
+  // Fold the block one character at a time, remembering where each folded character came from.
+  const chars = Array.from(block);
+  const folded: string[] = [];
+  const origin: number[] = [];
+  chars.forEach((ch, i) => {
+    const f = foldForQuote(ch, convert);
+    for (const c of Array.from(f)) {
+      folded.push(c);
+      origin.push(i);
+    }
+  });
+  const at = folded.join('').indexOf(target);
+  if (at < 0) return undefined;
+  const length = Array.from(target).length;
+  return chars.slice(origin[at] as number, (origin[at + length - 1] as number) + 1).join('');
+}

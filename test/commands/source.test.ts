@@ -24,9 +24,11 @@ describe('/source labels each article block once', () => {
     const reply = await core.handle(source(LOCALES[lang]));
     const quotes = reply.blocks.flatMap((b) => (b.type === 'quote' ? [b] : []));
     expect(quotes.map((q) => q.blockId)).toEqual(core.composer.content.article.blocks.map((b) => b.id));
-    // The same label every cited quote carries ("原文", "Original (Chinese)"), never the id again.
-    const label = core.composer.ui(lang === 'en' ? 'originalQuoteLabel' : 'quoteLabel', lang);
-    for (const q of quotes) expect(q.label).toBe(label);
+    // The same label every cited quote carries ("原文", "Original (Chinese)", and for Simplified
+    // readers "原文，已转为简体" where the characters were converted), never the id again.
+    const labels = new Set([core.composer.ui(lang === 'en' ? 'originalQuoteLabel' : 'quoteLabel', lang)]);
+    if (lang === 'zh-Hans') labels.add(core.composer.ui('convertedQuoteLabel', lang));
+    for (const q of quotes) expect(labels).toContain(q.label);
   });
 
   it('no renderer prints "p1 [p1]": console, Telegram and Discord each show the block id once', async () => {

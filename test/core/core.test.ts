@@ -18,11 +18,23 @@ describe('the core answers from the article with citations', () => {
     expect(reply.source).toBe('offline');
   });
 
-  it("quotes in the reader's script and keeps the block id", async () => {
+  it('cites the article verbatim and shows Simplified readers the quote converted, saying so', async () => {
     const { core } = await createTestCore();
-    const reply = await core.handle(event('柬埔寨警方抓了多少人？这些人后来怎样'));
+    const reply = await core.handle(event('柬埔寨警方抓了多少个人？'));
     const cite = reply.citations.find((c) => c.block === 'p3');
-    expect(cite?.quote).toBe('柬埔寨警方共抓获犯罪嫌疑人数百名');
+    expect(cite?.quote).toBe('柬埔寨警方共抓獲犯罪嫌疑人數百名');
+    const shown = reply.blocks.find((b) => b.type === 'quote' && b.blockId === 'p3');
+    expect(shown).toMatchObject({ text: '柬埔寨警方共抓获犯罪嫌疑人数百名', label: '原文，已转为简体' });
+  });
+
+  it('every citation of every entry is a byte-for-byte substring of its block', async () => {
+    const { core } = await createTestCore();
+    const blocks = new Map(core.composer.content.article.blocks.map((b) => [b.id, b.text]));
+    for (const entry of core.composer.entries.values()) {
+      for (const lang of ['zh-Hant', 'zh-Hans', 'en'] as const) {
+        for (const c of core.composer.fromEntry(entry, lang).citations) expect(blocks.get(c.block)).toContain(c.quote);
+      }
+    }
   });
 
   it('says China in its own voice, never 我國', async () => {

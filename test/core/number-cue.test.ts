@@ -12,7 +12,9 @@ describe('a false figure written in digits', () => {
     const { core, store } = await createTestCore();
     const trace = core.answerer.answerFresh({ text, lang });
     expect(trace.rule).toBe('premise');
-    expect(trace.reply.entryId).toBe('premise.thousands');
+    // The correction comes first (a real question it wraps, "why were they detained?", is answered after it).
+    const correction = core.composer.entries.get('premise.thousands')?.answer[lang];
+    expect(trace.reply.blocks[0]).toMatchObject({ type: 'paragraph', text: correction });
     expect(trace.reply.citations[0]?.block).toBe('p3');
     await store.close();
   });

@@ -15,6 +15,8 @@ const itemSchema = z.strictObject({
   id: z.string(),
   category: z.enum(CATEGORIES),
   lang: z.enum(LANGS),
+  /** How it is asked (casual, regional, rambling, two_questions, yes_no…): reported separately. */
+  style: z.string().optional(),
   text: z.string(),
   expect: z.strictObject({
     kind: z.union([z.enum(KINDS), z.array(z.enum(KINDS))]).transform((k) => (Array.isArray(k) ? k : [k])),
@@ -78,16 +80,30 @@ export async function evaluate(
   const results: EvalResult[] = [];
   for (const [i, item] of items.entries()) {
     const reply = await core.handle({ platform: 'cli', chatId: `eval-${i}`, userId: 'eval', chatType: 'private', text: item.text });
-    const trace = core.answerer.answer({ text: item.text.slice(0, 2000), lang: reply.lang });
-    results.push({ item, reply, failures: judge(item, reply, articleText, convert), trace: `${trace.rule} ${trace.score.toFixed(2)}` });
+    const trace = core.answerer.answer({ text: item.text, lang: reply.lang });
+    results.push({
+      item,
+      reply,
+      failures: judge(item, reply, articleText, convert),
+      trace: `${trace.rule} ${trace.score.toFixed(2)}${trace.considered ? ` ${trace.considered.join(' ')}` : ''}`,
+    });
   }
   return results;
 }
 
+export interface Tally {
+  passed: number;
+  count: number;
+  rate: number;
+}
+
 export interface EvalSummary {
-  total: { passed: number; count: number; rate: number };
-  byCategory: Record<string, { passed: number; count: number; rate: number }>;
-  byLang: Record<string, { passed: number; count: number; rate: number }>;
+  total: Tally;
+  byCategory: Record<string, Tally>;
+  byLang: Record<string, Tally>;
+  byStyle: Record<string, Tally>;
+  /** Replies of kind `answer` that fail their checks: a confident answer to something else, the worst outcome. */
+  confidentWrong: { count: number; rate: number };
 }
 
 export function summarize(results: readonly EvalResult[]): EvalSummary {
@@ -100,7 +116,14 @@ export function summarize(results: readonly EvalResult[]): EvalSummary {
     for (const r of results) groups.set(key(r), [...(groups.get(key(r)) ?? []), r]);
     return Object.fromEntries([...groups].map(([k, list]) => [k, tally(list)]));
   };
-  return { total: tally(results), byCategory: group((r) => r.item.category), byLang: group((r) => r.item.lang) };
+  const confidentWrong = results.filter((r) => r.reply.kind === 'answer' && r.failures.length > 0).length;
+  return {
+    total: tally(results),
+    byCategory: group((r) => r.item.category),
+    byLang: group((r) => r.item.lang),
+    byStyle: group((r) => r.item.style ?? 'unmarked'),
+    confidentWrong: { count: confidentWrong, rate: results.length === 0 ? 0 : confidentWrong / results.length },
+  };
 }
 
 export type { ReplyKind };

@@ -1,19 +1,36 @@
+import type { EvalSummary } from './evaluate.ts';
+
 /**
- * CI fails below these pass rates. They sit just under the measured scores so a regression
- * shows; raise them as the scores rise. Targets: ≥ 95% overall, 100% on unanswerable and
- * false-premise questions (a made-up fact there is the harm the bot exists to avoid).
+ * CI fails below these pass rates (or above the confident-wrong ceiling). They sit just under the
+ * measured scores so a regression shows; raise them as the scores rise. Targets: ≥ 95% on every
+ * set, confident-wrong ≤ 1%, 100% on unanswerable, false-premise and hostile questions.
  *
- * questions.yaml is the development set the matcher was tuned on; holdout.yaml was written
- * separately (without seeing the content or the development set) and measures how well that
- * tuning generalises, so its floor is lower.
+ * questions.yaml is the development set the matcher was tuned on. holdout.yaml and holdout-2.yaml
+ * were written blind (by someone shown only the article, not the content or the development set)
+ * and measure how well that tuning generalises; a holdout question is never added to content.
  */
 export interface EvalFloor {
   file: string;
   total: number;
   categories: Record<string, number>;
+  /** Highest share of confident wrong answers allowed. */
+  confidentWrong: number;
 }
 
 export const EVAL_FLOORS: readonly EvalFloor[] = [
-  { file: 'test/eval/questions.yaml', total: 0.96, categories: { unanswerable: 1, false_premise: 1 } },
-  { file: 'test/eval/holdout.yaml', total: 0.85, categories: { unanswerable: 1, false_premise: 0.75 } },
+  { file: 'test/eval/questions.yaml', total: 0.97, categories: { unanswerable: 1, false_premise: 1 }, confidentWrong: 0.025 },
+  { file: 'test/eval/holdout.yaml', total: 0.93, categories: { unanswerable: 1, false_premise: 0.85 }, confidentWrong: 0.05 },
 ];
+
+/** What of the floor a summary falls short of, as short phrases; empty when it passes. */
+export function belowFloor(floor: EvalFloor, summary: EvalSummary): string[] {
+  const short: string[] = [];
+  if (summary.total.rate < floor.total) short.push(`total ${(summary.total.rate * 100).toFixed(1)}% < ${floor.total * 100}%`);
+  for (const [category, min] of Object.entries(floor.categories)) {
+    const rate = summary.byCategory[category]?.rate ?? 1;
+    if (rate < min) short.push(`${category} ${(rate * 100).toFixed(1)}% < ${min * 100}%`);
+  }
+  if (summary.confidentWrong.rate > floor.confidentWrong)
+    short.push(`confident-wrong ${(summary.confidentWrong.rate * 100).toFixed(1)}% > ${floor.confidentWrong * 100}%`);
+  return short;
+}

@@ -9,6 +9,7 @@ import type { Update } from 'grammy/types';
 import { expect } from 'vitest';
 import { ALLOWED_UPDATES } from '../../adapters/telegram/transport.ts';
 import { parseConfig } from '../../src/config.ts';
+import { MAX_MESSAGE_CHARS } from '../../src/core/core.ts';
 import { FAKE_BOT, type FakeTelegram, startFakeTelegram } from '../fakes/telegram-api.ts';
 import { parseTelegramHtml } from '../fakes/telegram-html.ts';
 import { ALICE, BOB, callback, command, GROUP, mention, PRIVATE_CHAT, textMessage } from '../fixtures/telegram-updates.ts';
@@ -130,7 +131,7 @@ const inputCases: HardeningCase[] = [
   },
   {
     name: 'telegram: 100 KB message',
-    expected: 'answered once with a "read only the first 2,000 characters" notice, fast',
+    expected: 'answered once with a "read only its last 100,000 characters" notice, fast',
     run: () =>
       withBot(async (fake, h) => {
         const huge = 'How many people were arrested? '.repeat(3300);
@@ -141,7 +142,7 @@ const inputCases: HardeningCase[] = [
         const ms = Math.round(performance.now() - started);
         const texts = expectValidOutput(fake);
         expect(texts).toHaveLength(2);
-        const notice = h.core.composer.ui('inputTruncated', 'en', { limit: 2000 });
+        const notice = h.core.composer.ui('inputTruncated', 'en', { limit: MAX_MESSAGE_CHARS });
         for (const t of texts) {
           expect(t).toContain(notice);
           expect(t).toMatch(ARREST_FIGURE);
@@ -266,7 +267,7 @@ const inputCases: HardeningCase[] = [
   },
   {
     name: 'telegram: a 10,000-character single word',
-    expected: 'one reply per message with the truncation notice, each ≤ 4,096 chars',
+    expected: 'one reply per message, each ≤ 4,096 chars, none claiming the message was cut (it is under 100,000)',
     run: () =>
       withBot(async (fake, h) => {
         await h.deliver(textMessage('a'.repeat(10_000), { from: BOB, chat: PRIVATE_CHAT(BOB) }));
@@ -274,7 +275,7 @@ const inputCases: HardeningCase[] = [
         await h.deliver(mention(`https://example.com/${'x'.repeat(10_000)}`, { from: BOB }));
         const texts = expectValidOutput(fake);
         expect(texts).toHaveLength(3);
-        expect(texts[0]).toContain(h.core.composer.ui('inputTruncated', 'en', { limit: 2000 }));
+        for (const t of texts) expect(t).not.toContain(h.core.composer.ui('inputTruncated', 'en', { limit: MAX_MESSAGE_CHARS }));
         return `3 replies, longest ${Math.max(...texts.map((t) => t.length))} chars`;
       }),
   },

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** The kinds of question the core tells apart. */
+export const questionKinds = [
+  'where',
+  'when',
+  'who',
+  'how_many',
+  'why',
+  'how',
+  'what_happened',
+  'name',
+  'compare',
+  'explain',
+  'summary',
+  'what_is',
+  'yes_no',
+] as const;
+export type QuestionKind = (typeof questionKinds)[number];
+
+/** The kinds that name exactly what is asked for: an entry that answers none of them answers a different question. */
+export const SPECIFIC_KINDS: ReadonlySet<QuestionKind> = new Set(['where', 'when', 'who', 'how_many', 'why', 'name']);
+
+const phrase = z.string().trim().min(1);
+
+const regexSource = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source, 'iu');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+/**
+ * content/language.yaml: how people ask, shared by every article: regional and shorthand
+ * variants, the cue words of each kind of question, and the words that join two questions.
+ */
+export const languageFileSchema = z.strictObject({
+  /** [as written, standard form], matched on folded (Simplified, lower-case) text. */
+  variants: z.array(z.tuple([phrase, z.string().trim()])),
+  kinds: z.strictObject(
+    Object.fromEntries(questionKinds.map((k) => [k, z.array(phrase).min(1)])) as Record<QuestionKind, z.ZodArray<typeof phrase>>,
+  ),
+  yesNoStarts: z.array(phrase).min(1),
+  exclusives: z.array(phrase),
+  joiners: z.array(phrase).min(1),
+  instructionLines: z.array(regexSource),
+});
+export type LanguageData = z.infer<typeof languageFileSchema>;
