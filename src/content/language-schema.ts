@@ -49,5 +49,7 @@ export const languageFileSchema = z.strictObject({
   exclusives: z.array(phrase),
   joiners: z.array(phrase).min(1),
   instructionLines: z.array(regexSource),
+  /** Casual words and characters that say nothing about what is asked (啊, 嘛, lol, basically). */
+  casual: z.array(phrase),
 });
 export type LanguageData = z.infer<typeof languageFileSchema>;

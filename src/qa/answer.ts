@@ -13,6 +13,7 @@ import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
 import { type FocusedMessage, focusMessage, MAX_QUESTIONS, stripMarkup } from './message.ts';
 import { answersStructurally, type Candidate, rankCandidates, subjectWeights } from './rank.ts';
 import { createMatchFold, createReader, type Reading } from './reading.ts';
+import { contentTexts, createVocabulary } from './vocabulary.ts';
 
 const MEMO_ENTRIES = 2000;
 
@@ -20,11 +21,14 @@ const MEMO_ENTRIES = 2000;
 export const ANSWER_THRESHOLD = 0.3;
 /** A candidate that fits both the kind of question and its subject is answered from this score. */
 const STRUCTURE_THRESHOLD = 0.18;
+/** …and, when the question has words of its own, resembles it at least this much. */
+const STRUCTURE_MIN_SIMILARITY = 0.15;
 /** A match this close is answered even when the message also carries instructions. */
 const CONFIDENT_THRESHOLD = 0.55;
 /** Below this score, a runner-up closer than ASK_BACK_MARGIN makes the bot ask which was meant. */
-const ASK_BACK_BELOW = 0.5;
-const ASK_BACK_MARGIN = 0.04;
+const ASK_BACK_BELOW = 0.6;
+const ASK_BACK_MARGIN = 0.06;
+
 /** Added to an `unknown` entry whose cue phrase is present ("exactly", "which prison"). */
 const UNKNOWN_TRIGGER_BONUS = 0.3;
 /** A cued unknown needs at least this similarity of its own to take the answer. */
@@ -35,6 +39,12 @@ const ADVICE_WORDS = /建议|建言|对策|\b(recommend\w*|suggest\w*|advice|adv
 const isAdvice = (entry: Entry) => entry.kind === 'recommendation' || entry.id === 'advice.list';
 /** Share of the question's weight on words the content knows, above which it is "about the article". */
 const IN_DOMAIN_COVERAGE = 0.55;
+/** A question this much made of words the content never uses asks about something the article does not mention… */
+const UNKNOWN_SHARE = 0.2;
+/** …when it is a short question, of at most this many words (Chinese: characters)… */
+const UNKNOWN_MAX_WORDS = 16;
+/** …unless it is this close to a known paraphrase anyway. */
+const UNKNOWN_OVERRIDE = 0.85;
 /** A candidate that fits the kind asked goes first unless its similarity is below this share of the best one's. */
 const KIND_TIER_MIN_SHARE = 0.4;
 /** A question wrapped in a false premise is answered too from this similarity. */
@@ -102,6 +112,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const subjects = new Map<string, Subject>(content.knowledge.subjects.map((s) => [s.id, s]));
   const index = indexed ? ParaphraseIndex.restore(entries, indexed) : ParaphraseIndex.build(entries, fold);
   const subjectWeight = subjectWeights(entries);
+  const vocabulary = createVocabulary(contentTexts(content), fold);
   const triggered = (kind: Entry['kind']) =>
     entries
       .filter((e) => e.kind === kind && (e.triggers.length > 0 || e.numberCue))
@@ -155,15 +166,18 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     let ranked = rankCandidates(index, entries, features, reading, accept, subjectWeight);
     const unknown = ranked.find((c) => cued.has(c.entry.id) && c.similarity >= CUED_UNKNOWN_MIN);
     if (unknown) {
-      const rest = byKindFirst(ranked.filter((c) => c !== unknown && acceptable(c)));
+      const rest = byKindFirst(ranked.filter((c) => c !== unknown && acceptable(c, features.size > 0)));
       return { ranked: [{ ...unknown, score: unknown.score + UNKNOWN_TRIGGER_BONUS }, ...rest], stated, cuedFirst: true };
     }
     // Naming the recommendations ("文中那几条建议", "what does it propose") points at the advice.
     if (ADVICE_WORDS.test(folded)) {
       ranked = ranked.map((c) => (isAdvice(c.entry) ? { ...c, score: c.score + ADVICE_CUE_BONUS } : c)).sort((a, b) => b.score - a.score);
     }
-    return { ranked: byKindFirst(ranked.filter(acceptable)), stated, cuedFirst: false };
+    return { ranked: byKindFirst(ranked.filter((c) => acceptable(c, features.size > 0))), stated, cuedFirst: false };
   };
+
+  const defaultSubject = (): Subject | undefined =>
+    content.knowledge.defaultSubject ? subjects.get(content.knowledge.defaultSubject) : undefined;
 
   const defaultSubjects = (): ReadonlySet<string> =>
     content.knowledge.defaultSubject ? new Set([content.knowledge.defaultSubject]) : new Set();
@@ -179,8 +193,11 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
 
   // Similarity carries an answer; fitting the kind and the subject asked lifts a weak one, or
   // alone answers a question made only of such words ("what is this article about?").
-  const acceptable = (c: Candidate) =>
-    c.kindFit > 0 && c.subjectFit > 0 ? c.score >= STRUCTURE_THRESHOLD : c.similarity >= ANSWER_THRESHOLD;
+  // A question with words of its own must also resemble the entry a little ("多大年紀" is not "多少人").
+  const acceptable = (c: Candidate, ownWords = true) =>
+    c.kindFit > 0 && c.subjectFit > 0
+      ? c.score >= STRUCTURE_THRESHOLD && (!ownWords || c.similarity >= STRUCTURE_MIN_SIMILARITY)
+      : c.similarity >= ANSWER_THRESHOLD;
 
   const answerRanked = (part: Part, lang: Lang): AnswerTrace => {
     const { ranked, stated } = candidatesFor(part);
@@ -196,7 +213,25 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       if (subject)
         return { reply: composer.notStated(subject, lang), rule: 'not-stated', score: best?.score ?? 0, margin, reading, considered };
     }
+    // Words the article never uses carry the question ("how old were the suspects?"): the nearest
+    // fact would answer something else, so the reply says what the article does say instead.
+    const unknown = vocabulary.unknownShare(part.folded);
+    // In a long sentence unknown words are more likely noise around the question than its point.
+    const focused = unknown.total <= UNKNOWN_MAX_WORDS;
+    if (best && best.entry.kind !== 'unknown' && focused && unknown.share >= UNKNOWN_SHARE && best.similarity < UNKNOWN_OVERRIDE) {
+      const subject = namedSubject(part) ?? defaultSubject();
+      if (subject)
+        return {
+          reply: composer.notStated(subject, lang),
+          rule: 'not-stated',
+          score: best.score,
+          margin,
+          reading,
+          considered: [...considered, `unknown:${unknown.words.join(',')}`],
+        };
+    }
     if (best) {
+      // Unsure: a weak best reading with a runner-up about as close.
       if (runnerUp && best.score < ASK_BACK_BELOW && margin < ASK_BACK_MARGIN && !closeKin(best.entry, runnerUp.entry)) {
         const options = [best, runnerUp, ...rest.filter((c) => c !== runnerUp && best.score - c.score < ASK_BACK_MARGIN * 2)].slice(0, 3);
         return {
@@ -215,6 +250,12 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       return { reply, rule: best.similarity >= ANSWER_THRESHOLD ? 'match' : 'structure', score: best.score, margin, reading, considered };
     }
     const score = all[0]?.score ?? 0;
+    // About a subject of the article, though nothing in it answers: what it does say of that subject
+    // (or, when nothing at all is asked — "那些人" —, a request to say what about it).
+    if (reading.kinds.size === 0 && reading.subjects.size > 0)
+      return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score };
+    const subject = namedSubject(part);
+    if (subject) return { reply: composer.notStated(subject, lang), rule: 'not-stated', score, margin, reading, considered };
     if (index.coverage(extractFeatures(part.folded)) >= IN_DOMAIN_COVERAGE) {
       return { reply: composer.guidance('not_in_article', 'notCovered', lang), rule: 'not-covered', score, margin, reading, considered };
     }
@@ -235,7 +276,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const wrappedQuestion = (part: Part, premise: Entry, lang: Lang): Reply | undefined => {
     const kinds = [...part.reading.kinds].filter((k) => k !== 'yes_no');
     if (kinds.length === 0 || part.reading.yesNo) return undefined;
-    const best = candidatesFor(part).ranked.find(acceptable);
+    const best = candidatesFor(part).ranked[0];
     if (!best || best.similarity < WRAPPED_MIN || best.entry.kind !== 'fact') return undefined;
     const corrected = new Set(premise.citations.map((c) => c.block));
     if (best.entry.citations.every((c) => corrected.has(c.block))) return undefined;
@@ -336,7 +377,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   };
 
   function answerUncached({ text, lang, previousEntryId }: AnswerInput): AnswerTrace {
-    if (text.length === 0 || hasNoWords(text) || Array.from(text.replace(/\s/g, '')).length <= 1) {
+    if (text.length === 0 || (text.length < 8 && Array.from(text.replace(/\s/g, '')).length <= 1) || hasNoWords(text)) {
       return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0 };
     }
     const focused = focusMessage(text, focusRules);
@@ -358,7 +399,10 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       const answered = parts
         .filter((p) => !injections.some(({ hits }) => hits(p.folded)) || p.reading.specific.size > 0)
         .map((p) => answerPart(p, lang, previousEntryId))
-        .filter((t) => t.reply.kind === 'not_in_article' || (t.reply.kind === 'answer' && t.score >= CONFIDENT_THRESHOLD));
+        // A known limit of the article ("make up a name for the gang leader" → it names no one) or a confident answer.
+        .filter(
+          (t) => (t.rule === 'match' && t.reply.kind === 'not_in_article') || (t.reply.kind === 'answer' && t.score >= CONFIDENT_THRESHOLD),
+        );
       if (answered.length > 0) {
         const reply =
           answered.length === 1

@@ -8,11 +8,21 @@
 const MARKUP_TAG = /<\/?[a-zA-Z][^<>]{0,60}>/g;
 /** Markdown that is not words: heading marks, emphasis, code fences, quote marks, list bullets. */
 const MARKDOWN = /^\s{0,3}(?:#{1,6}|>|[-*+]|\d+[.)])\s+|[*_~`]{1,3}/gm;
-/** A sentence: up to its end mark, or a line. */
-const SENTENCE = /[^\n。！？!?]+[。！？!?]*|[。！？!?]+/g;
+/** Links are not words of a question: a Markdown link keeps its text, a bare URL goes. */
+const MARKDOWN_LINK = /\[([^\]]{0,200})\]\([^)]{0,500}\)/g;
+const URL = /\b(?:https?:\/\/|www\.)\S+/gi;
+/** A sentence: up to its end mark (a full stop only before a space: "U.S.", "2.5" stay whole), or a line. */
+const SENTENCE = /(?:[^\n。！？!?.]|\.(?=\S))+(?:[。！？!?]+|\.(?=\s|$))?|[。！？!?]+/g;
 const ENDS_AS_QUESTION = /[？?]\s*$/;
+const QUESTION_MARK = /[?？]/g;
+/** Where the sentence before a question mark ends. */
+const SENTENCE_END = /[\n。！？!?]|\.(?=\s)/g;
 /** Sentences looked at, from the end: a question is near the end of a long message, or marked with "?". */
 const TAIL_SENTENCES = 12;
+/** Question marks looked at, from the end of a long message. */
+const MARKS_LOOKED_AT = 40;
+/** Above this length a message is searched for its question marks instead of split whole. */
+const LONG_MESSAGE = 4000;
 /** Questions answered in one reply. */
 export const MAX_QUESTIONS = 3;
 /** One question's length cap: enough for any real question, and it bounds the matching work. */
@@ -33,7 +43,7 @@ export interface FocusRules {
 }
 
 export function stripMarkup(text: string): string {
-  return text.replace(MARKUP_TAG, ' ').replace(MARKDOWN, ' ');
+  return text.replace(MARKDOWN_LINK, '$1').replace(URL, ' ').replace(MARKUP_TAG, ' ').replace(MARKDOWN, ' ');
 }
 
 /**
@@ -42,6 +52,13 @@ export function stripMarkup(text: string): string {
  * and plain.
  */
 export function focusMessage(text: string, rules: FocusRules): FocusedMessage {
+  if (text.length > LONG_MESSAGE) {
+    const marked = markedQuestions(text);
+    // Without a question mark, the question of a long message is in its last lines.
+    if (marked.length === 0) return focusMessage(text.slice(-LONG_MESSAGE).replace(/^[^\n]*\n/, ''), rules);
+    const kept = marked.filter((s) => !rules.isInstructionLine(s));
+    return { text: (kept.length > 0 ? kept : marked).map(cap).join('\n'), instructions: kept.length < marked.length && kept.length > 0 };
+  }
   const lines = stripMarkup(text).split('\n');
   const kept = lines.filter((line) => !rules.isInstructionLine(line));
   // A message that is nothing but instructions is itself what must be declined.
@@ -53,15 +70,41 @@ export function focusMessage(text: string, rules: FocusRules): FocusedMessage {
       ?.map((s) => s.trim())
       .filter((s) => s.length > 0) ?? [];
   if (sentences.length <= 1) return { text: cap(body.trim()), instructions };
-  // Filler repeated to drown the question counts once, at its last place.
-  const lastIndex = new Map<string, number>();
-  for (const [i, s] of sentences.entries()) lastIndex.set(s, i);
-  const unique = sentences.filter((s, i) => lastIndex.get(s) === i);
+  const unique = lastOfEach(sentences);
   const marked = unique.filter((s) => ENDS_AS_QUESTION.test(s));
   const tail = unique.slice(-TAIL_SENTENCES);
   const asking = (marked.length > 0 ? marked : tail.filter((s) => rules.asks(s))).slice(-MAX_QUESTIONS);
   const chosen = asking.length > 0 ? asking : tail.slice(-1);
   return { text: chosen.map(cap).join('\n'), instructions };
+}
+
+/** Filler repeated to drown the question counts once, at its last place. */
+function lastOfEach(sentences: readonly string[]): string[] {
+  const lastIndex = new Map<string, number>();
+  for (const [i, s] of sentences.entries()) lastIndex.set(s, i);
+  return sentences.filter((s, i) => lastIndex.get(s) === i);
+}
+
+/**
+ * The last few distinct sentences of a long text that end in a question mark, found from the
+ * marks backwards: the text between them is never split or scanned by a regular expression.
+ */
+function markedQuestions(text: string): string[] {
+  const found: string[] = [];
+  const seen = new Set<string>();
+  const marks = [...text.matchAll(QUESTION_MARK)].map((m) => m.index ?? 0);
+  // Only the last marks: a question repeated thousands of times is still one question.
+  for (let k = marks.length - 1; k >= Math.max(0, marks.length - MARKS_LOOKED_AT) && found.length < MAX_QUESTIONS; k--) {
+    const end = (marks[k] as number) + 1;
+    const window = text.slice(Math.max(0, end - MAX_PART_CHARS), end - 1);
+    let start = 0;
+    for (const m of window.matchAll(SENTENCE_END)) start = (m.index ?? 0) + 1;
+    const sentence = stripMarkup(window.slice(start)).trim();
+    if (sentence.length === 0 || seen.has(sentence)) continue;
+    seen.add(sentence);
+    found.unshift(`${sentence}?`);
+  }
+  return found;
 }
 
 function cap(text: string): string {

@@ -9,6 +9,7 @@ const { benchStartup } = await import('./startup.ts');
 const startup = await benchStartup();
 const { benchRunningBot } = await import('./running-bot.ts');
 const { benchCore } = await import('./core.ts');
+const { benchUnderstanding } = await import('./understanding.ts');
 const { benchBotProcess } = await import('./bot-process.ts');
 const { benchLlm } = await import('./llm.ts');
 const { benchTelegram } = await import('./telegram.ts');
@@ -16,6 +17,7 @@ const { benchDiscord } = await import('./discord.ts');
 const { benchReminders } = await import('./reminders.ts');
 const { loadEvalItems } = await import('../eval/evaluate.ts');
 const core = await benchCore();
+const understanding = await benchUnderstanding();
 const rss = process.memoryUsage().rss;
 const bot = await benchBotProcess(loadEvalItems().map((i) => i.text));
 const runningBot = await benchRunningBot();
@@ -29,6 +31,7 @@ const result = {
   node: process.version,
   startup,
   core,
+  understanding,
   llm,
   telegram,
   discord,
@@ -44,6 +47,10 @@ const result = {
     'memory.running_bot.after_burst.rss_mb <= 120 (telegram + discord + scheduler, 300 updates)':
       runningBot.after_burst.rss_mb <= 120 && runningBot.telegram_answered === runningBot.telegram_updates,
     'core.answer.p99_ms <= 2': core.core.answer.p99_ms <= 2,
+    'understanding.answer.today.p99_ms <= 1': understanding.answer.today.p99_ms <= 1,
+    'understanding.content_load_and_index_ms.today <= 150': understanding.content_load_and_index_ms.today <= 150,
+    'understanding.message_100k_question_last: p99_ms <= 1 and answered':
+      understanding.message_100k_question_last.p99_ms <= 1 && understanding.message_100k_question_last.answered,
     'core.startup_ms <= 300': core.startup_ms <= 300,
     'memory.bot_process.peak_mb <= 120': bot.peak_mb <= 120,
     'llm.overhead_without_model.prompt_plus_verification.p99_ms <= 5': llm.overhead_without_model.prompt_plus_verification.p99_ms <= 5,

@@ -142,7 +142,8 @@ export const cliCases: HardeningCase[] = [
     timeoutMs: SLOW,
     run: async () => {
       const filler = 'Lorem ipsum dolor sit amet, my cousin told me a long story. ';
-      const text = `${filler.repeat(Math.ceil(100_000 / filler.length)).slice(0, 100_000 - ARRESTS.length - 1)} ${ARRESTS}`;
+      const story = filler.repeat(Math.floor((100_000 - ARRESTS.length) / filler.length));
+      const text = `${story.padEnd(100_000 - ARRESTS.length, ' ')}${ARRESTS}`;
       expect(text.length).toBe(100_000);
       const { out, result } = await jsonl([line({ id: 'big', text }), line({ id: 'next', text: ARRESTS })]);
       expect(out[0]).toMatchObject({ id: 'big', kind: 'answer' });
