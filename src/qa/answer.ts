@@ -47,10 +47,12 @@ const UNKNOWN_MAX_WORDS = 16;
 const UNKNOWN_OVERRIDE = 0.85;
 /** A candidate that fits the kind asked goes first unless its similarity is below this share of the best one's. */
 const KIND_TIER_MIN_SHARE = 0.4;
+/** Messages up to this long are searched whole for injection and premise cues; longer ones in their questions. */
+const INSTRUCTION_SCAN_CHARS = 4000;
 /** A question wrapped in a false premise is answered too from this similarity. */
 const WRAPPED_MIN = 0.45;
 /** A "yes" needs a match this close: the article must plainly say what was asked. */
-const YES_THRESHOLD = 0.7;
+const YES_THRESHOLD = 0.8;
 
 export interface AnswerInput {
   /** Cleaned text (see text/normalize.ts). */
@@ -381,20 +383,22 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0 };
     }
     const focused = focusMessage(text, focusRules);
-    return { ...decide(focused, lang, previousEntryId), question: focused.text };
+    // Instructions are looked for in the whole message (bounded), not only in its questions.
+    const scanned = text.length <= INSTRUCTION_SCAN_CHARS ? fold(stripMarkup(text)) : undefined;
+    return { ...decide(focused, scanned, lang, previousEntryId), question: focused.text };
   }
 
-  function decide(focused: FocusedMessage, lang: Lang, previousEntryId: string | undefined): AnswerTrace {
+  function decide(focused: FocusedMessage, scanned: string | undefined, lang: Lang, previousEntryId: string | undefined): AnswerTrace {
     const whole = fold(stripMarkup(focused.text));
     if (!whole) return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0 };
     const parts = partsOf(focused.text);
 
-    const injection = injections.find(({ hits }) => hits(whole));
+    const injection = injections.find(({ hits }) => hits(whole) || (scanned !== undefined && hits(scanned)));
     if (injection || focused.instructions) {
       // Instructions are only text here. A false claim inside is corrected; a clear question
       // gets the article's truth (or its limit: "make up a name for the gang leader" → the
       // article names no one); anything else is declined.
-      const premise = premises.find(({ hits }) => hits(whole));
+      const premise = premises.find(({ hits }) => hits(whole) || (scanned !== undefined && hits(scanned)));
       if (premise) return { reply: composer.fromEntry(premise.entry, lang), rule: 'premise', score: 1 };
       const answered = parts
         .filter((p) => !injections.some(({ hits }) => hits(p.folded)) || p.reading.specific.size > 0)
@@ -419,13 +423,19 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
         score: 1,
       };
     }
-    if (parts.length <= 1)
-      return answerPart(parts[0] ?? { text: whole, folded: whole, reading: reader.read(whole) }, lang, previousEntryId);
-    const traces = parts.map((p) => answerPart(p, lang, previousEntryId));
+    const asked = parts.length > 0 ? parts : [{ text: whole, folded: whole, reading: reader.read(whole) }];
+    const traces = asked.map((p) => answerPart(p, lang, previousEntryId));
+    // A false claim outside the question ("They were all released. Where are they now?") is corrected first.
+    const premise = scanned === undefined ? undefined : premises.find(({ hits }) => hits(scanned));
+    if (premise && !traces.some((t) => t.reply.entryId === premise.entry.id || t.rule === 'premise' || t.rule === 'offtopic')) {
+      traces.unshift({ reply: composer.fromEntry(premise.entry, lang), rule: 'premise', score: 1 });
+    }
+    if (traces.length === 1) return traces[0] as AnswerTrace;
     // The same answer twice is said once; a part that asks nothing adds nothing.
     const seen = new Set<string>();
     const useful = traces.filter((t) => {
-      if (t.reply.kind === 'clarify' || t.reply.kind === 'out_of_scope') return false;
+      // Generic guidance (examples to ask) would drown the parts that were answered.
+      if (t.reply.kind === 'clarify' || t.reply.kind === 'out_of_scope' || t.rule === 'not-covered') return false;
       const key = t.reply.entryId ?? `${t.rule}:${t.reply.kind}`;
       if (seen.has(key)) return false;
       seen.add(key);

@@ -57,13 +57,13 @@ export function focusMessage(text: string, rules: FocusRules): FocusedMessage {
     // Without a question mark, the question of a long message is in its last lines.
     if (marked.length === 0) return focusMessage(text.slice(-LONG_MESSAGE).replace(/^[^\n]*\n/, ''), rules);
     const kept = marked.filter((s) => !rules.isInstructionLine(s));
-    return { text: (kept.length > 0 ? kept : marked).map(cap).join('\n'), instructions: kept.length < marked.length && kept.length > 0 };
+    return { text: (kept.length > 0 ? kept : marked).map(cap).join('\n'), instructions: kept.length < marked.length };
   }
   const lines = stripMarkup(text).split('\n');
   const kept = lines.filter((line) => !rules.isInstructionLine(line));
-  // A message that is nothing but instructions is itself what must be declined.
-  const instructions = kept.length < lines.length && kept.some((l) => l.trim().length > 0);
-  const body = instructions ? kept.join('\n') : lines.join('\n');
+  const instructions = kept.length < lines.length;
+  // A message that is nothing but instructions is itself what must be declined: it stays whole.
+  const body = instructions && kept.some((l) => l.trim().length > 0) ? kept.join('\n') : lines.join('\n');
   const sentences =
     body
       .match(SENTENCE)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldForMatch, foldForQuote } from '../../src/text/fold.ts';
+import { foldForMatch, foldForQuote, verbatimIn } from '../../src/text/fold.ts';
 import { cleanText, hasNoWords, truncate } from '../../src/text/normalize.ts';
 import { detectScript } from '../../src/text/script.ts';
 import { testConvert } from '../helpers/core.ts';
@@ -57,5 +57,20 @@ describe('script conversion and folding', () => {
   it('folds Traditional, Simplified, full-width and punctuation to one form', () => {
     expect(foldForMatch('抓獲犯罪嫌疑人，數百名!', convert)).toBe(foldForMatch('抓获犯罪嫌疑人,数百名', convert));
     expect(foldForQuote('Phnom  Penh', convert)).toBe('phnompenh');
+  });
+});
+
+describe('verbatimIn: a quote given in another script is mapped back to the article’s own characters', () => {
+  const block = '據了解，此次柬埔寨政府打擊電信網絡詐騙的行動主要針對位于首都金邊周邊的多個電詐園區，這些園區通常由多個犯罪團伙共同經營';
+  it('returns an exact quote unchanged', () => {
+    expect(verbatimIn(block, '這些園區通常由多個犯罪團伙共同經營', testConvert())).toBe('這些園區通常由多個犯罪團伙共同經營');
+  });
+  it('maps a Simplified quote, with other punctuation, to the block’s exact substring', () => {
+    const found = verbatimIn(block, '主要针对位于首都金边周边的多个电诈园区,这些园区', testConvert());
+    expect(found).toBe('主要針對位于首都金邊周邊的多個電詐園區，這些園區');
+    expect(block).toContain(found);
+  });
+  it('finds nothing for words the block does not hold', () => {
+    expect(verbatimIn(block, '西港的園區', testConvert())).toBeUndefined();
   });
 });
