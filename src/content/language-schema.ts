@@ -14,6 +14,7 @@ export const questionKinds = [
   'explain',
   'summary',
   'what_is',
+  'stance',
   'yes_no',
 ] as const;
 export type QuestionKind = (typeof questionKinds)[number];

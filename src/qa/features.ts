@@ -32,6 +32,18 @@ const FUNCTION_BIGRAM_WEIGHT = 0.3;
 // Nationality words fold to the country, so "Chinese police" finds "China's police".
 const DEMONYMS: Record<string, string> = { chinese: 'china', cambodian: 'cambodia', cambodians: 'cambodia', khmer: 'cambodia' };
 
+const AGENT_BASE_WEIGHT = 0.5;
+const AGENT_SUFFIX = /^([a-z]{3,}?)(?:ster|er)$/;
+
+/** The deed of a doer's stem ("scammer" → "scam", "fraudster" → "fraud"), or undefined. */
+export function agentBase(stem: string): string | undefined {
+  const m = AGENT_SUFFIX.exec(stem);
+  if (!m || stem.length < 6) return undefined;
+  const base = m[1] as string;
+  // A doubled final consonant is the spelling of the suffix: scamm-er, robb-er.
+  return /([b-df-hj-np-tv-z])\1$/.test(base) ? base.slice(0, -1) : base;
+}
+
 export function stemEnglish(word: string): string {
   const bare = word.endsWith("'s") ? word.slice(0, -2) : word;
   return DEMONYMS[bare] ?? stemmer(bare);
@@ -64,7 +76,11 @@ export function extractFeatures(folded: string): Features {
   if (HAS_HAN.test(folded) && /\bhow (many|much)\b/.test(latin)) add('b:多少', 1);
   for (const [word] of latin.matchAll(WORD)) {
     if (EN_STOPWORDS.has(word)) continue;
-    add(`w:${stemEnglish(word)}`, 1);
+    const stem = stemEnglish(word);
+    add(`w:${stem}`, 1);
+    // "scammers" also finds "scam", "fraudsters" "fraud": the doer points at the deed, more lightly.
+    const deed = agentBase(stem);
+    if (deed) add(`w:${deed}`, AGENT_BASE_WEIGHT);
   }
   return features;
 }

@@ -13,6 +13,8 @@ const GENERAL_KIND_WEIGHT: Partial<Record<QuestionKind, number>> = {
   what_happened: 0.6,
   how: 0.6,
   what_is: 0.3,
+  // "What is Cambodia's attitude?" asks for what the article says of its resolve, not what it did.
+  stance: 0.8,
 };
 /** Weight of "the entry answers this kind of question" against paraphrase similarity. */
 const KIND_WEIGHT = 0.15;
