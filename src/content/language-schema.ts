@@ -52,5 +52,7 @@ export const languageFileSchema = z.strictObject({
   instructionLines: z.array(regexSource),
   /** Casual words and characters that say nothing about what is asked (啊, 嘛, lol, basically). */
   casual: z.array(phrase),
+  /** Words that only point (这个, that, the other thing): a message of only these and casual words asks nothing. */
+  vague: z.array(phrase).default([]),
 });
 export type LanguageData = z.infer<typeof languageFileSchema>;

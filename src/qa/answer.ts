@@ -13,6 +13,7 @@ import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
 import { type FocusedMessage, focusMessage, MAX_QUESTIONS, stripMarkup } from './message.ts';
 import { answersStructurally, type Candidate, rankCandidates, subjectWeights } from './rank.ts';
 import { createMatchFold, createReader, type Reading } from './reading.ts';
+import { compileVagueCheck } from './vague.ts';
 import { contentTexts, createVocabulary } from './vocabulary.ts';
 
 const MEMO_ENTRIES = 2000;
@@ -108,13 +109,15 @@ interface Part {
 /** `indexed`: the paraphrase index of exactly this content, when start-up has it cached. */
 export function createAnswerer(content: Content, convert: ScriptConverter, composer: ReplyComposer, indexed?: IndexSnapshot): Answerer {
   const plainFold = (text: string) => foldForMatch(text, convert);
-  const fold = createMatchFold(content.language, plainFold);
+  const contentFold = createMatchFold(content.language, plainFold);
   const reader = createReader(content.language, content.knowledge.subjects, plainFold);
   const entries = content.knowledge.entries;
   const subjects = new Map<string, Subject>(content.knowledge.subjects.map((s) => [s.id, s]));
-  const index = indexed ? ParaphraseIndex.restore(entries, indexed) : ParaphraseIndex.build(entries, fold);
+  const index = indexed ? ParaphraseIndex.restore(entries, indexed) : ParaphraseIndex.build(entries, contentFold);
   const subjectWeight = subjectWeights(entries);
-  const vocabulary = createVocabulary(contentTexts(content), fold);
+  const vocabulary = createVocabulary(contentTexts(content), contentFold);
+  // What users type is also spell-checked against the content's own words.
+  const fold = (text: string) => vocabulary.correct(contentFold(text));
   const triggered = (kind: Entry['kind']) =>
     entries
       .filter((e) => e.kind === kind && (e.triggers.length > 0 || e.numberCue))
@@ -130,6 +133,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const recommendationCount = composer.recommendations.length;
   const instructionLines = content.language.instructionLines.map((source) => new RegExp(source, 'iu'));
   const joiners = compileJoiners(content.language.joiners, fold);
+  const isVague = compileVagueCheck([...content.language.casual, ...content.language.vague], fold, vocabulary.knows);
   const focusRules = {
     isInstructionLine: (line: string) => instructionLines.some((re) => re.test(line)),
     asks: (sentence: string) => reader.read(fold(sentence)).kinds.size > 0,
@@ -326,6 +330,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       const target = (targetId && composer.entries.get(targetId)) || composer.entries.get(previous.related[0] ?? '') || previous;
       return { reply: composer.fromEntry(target, lang), rule: 'follow-up', score: 1 };
     }
+    if (isVague(folded)) return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0, reading: part.reading };
     return answerRanked(part, lang);
   };
 
@@ -431,6 +436,9 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       traces.unshift({ reply: composer.fromEntry(premise.entry, lang), rule: 'premise', score: 1 });
     }
     if (traces.length === 1) return traces[0] as AnswerTrace;
+    // "金边这周天气怎么样？会下雨吗？": a topic of its own, and nothing of the article asked around it.
+    const offtopic = traces.find((t) => t.rule === 'offtopic');
+    if (offtopic && !traces.some((t) => t.reply.kind === 'answer')) return offtopic;
     // The same answer twice is said once; a part that asks nothing adds nothing.
     const seen = new Set<string>();
     const useful = traces.filter((t) => {

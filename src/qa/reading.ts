@@ -62,6 +62,8 @@ export function createReader(language: LanguageData, subjects: readonly Subject[
       if (!yesNo) kinds.delete('yes_no');
       else kinds.add('yes_no');
       const specific = new Set([...kinds].filter((k) => SPECIFIC_KINDS.has(k)));
+      // "The name of the police chief who led it": who he was in general does not give the name asked for.
+      if (specific.has('name')) specific.delete('who');
       return {
         kinds,
         specific,

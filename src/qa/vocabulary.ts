@@ -11,7 +11,17 @@ import { stemEnglish } from './features.ts';
 export interface Vocabulary {
   /** The share (0…1) of the question's content words the content never uses, those words, and how many there were. */
   unknownShare(folded: string): { share: number; words: string[]; total: number };
+  /**
+   * English words the content does not use, rewritten to the one known word a single edit away
+   * ("chian" → "china", "mony" → "money"), so cue phrases and paraphrases see what was meant.
+   */
+  correct(folded: string): string;
+  /** Whether an English word (folded) is the content's, or one edit from one of its words. */
+  knows(word: string): boolean;
 }
+
+/** Words shorter than this are left as typed: one edit from a short word is too often another word. */
+const CORRECT_MIN_LENGTH = 4;
 
 const HAN = /\p{Script=Han}/gu;
 const WORD = /[a-z][a-z']*/g;
@@ -45,7 +55,10 @@ export function createVocabulary(texts: readonly string[], fold: (text: string) 
       for (const s of byLength.get(n) ?? []) if (withinOneEdit(stem, s)) return true;
     return false;
   };
+  const speller = createSpeller(new Set(folded.match(WORD) ?? []));
   return {
+    correct: speller,
+    knows: (word) => stems.has(stemEnglish(word)) || nearKnown(stemEnglish(word)),
     unknownShare(folded) {
       const words: string[] = [];
       let total = 0;
@@ -61,6 +74,39 @@ export function createVocabulary(texts: readonly string[], fold: (text: string) 
       return { share: total === 0 ? 0 : words.length / total, words, total };
     },
   };
+}
+
+/**
+ * Symmetric-delete lookup (every known word under each of its one-letter deletions): a typed word
+ * is checked against a handful of keys, not the whole vocabulary, so a long message costs little.
+ */
+function createSpeller(known: ReadonlySet<string>): (folded: string) => string {
+  const byDeletion = new Map<string, string[]>();
+  const keysOf = (w: string) => [w, ...Array.from(w, (_, i) => w.slice(0, i) + w.slice(i + 1))];
+  for (const w of known) {
+    if (w.length < CORRECT_MIN_LENGTH - 1) continue;
+    for (const key of keysOf(w)) byDeletion.set(key, [...(byDeletion.get(key) ?? []), w]);
+  }
+  const fix = (word: string): string => {
+    if (word.length < CORRECT_MIN_LENGTH || known.has(word) || word.includes("'")) return word;
+    const found = new Set<string>();
+    for (const key of keysOf(word))
+      for (const w of byDeletion.get(key) ?? []) if (withinOneEdit(word, w) && (word.length >= 5 || droppedOrSwapped(word, w))) found.add(w);
+    // Only an unambiguous fix; with two candidates ("form" → "from" or "for"?) the word stays as typed.
+    return found.size === 1 ? ([...found][0] as string) : word;
+  };
+  return (folded) => folded.replace(WORD, fix);
+}
+
+/**
+ * A short word is corrected only for a dropped letter ("mony") or two swapped ones ("teh"): one
+ * letter changed in a four-letter word is as often another real word ("spam" is not "scam").
+ */
+function droppedOrSwapped(typed: string, known: string): boolean {
+  if (known.length === typed.length + 1) return true;
+  if (known.length !== typed.length) return false;
+  const diff = Array.from(typed).flatMap((c, i) => (c === known[i] ? [] : [i]));
+  return diff.length === 2 && diff[1] === (diff[0] as number) + 1;
 }
 
 /** Optimal string alignment distance ≤ 1: one insertion, deletion, substitution or transposition. */
