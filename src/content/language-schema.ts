@@ -15,6 +15,7 @@ export const questionKinds = [
   'summary',
   'what_is',
   'stance',
+  'advice',
   'yes_no',
 ] as const;
 export type QuestionKind = (typeof questionKinds)[number];

@@ -63,6 +63,12 @@ export const entrySchema = z
      * that also has one of the `near` words ("10,000 arrested", "抓了5000人").
      */
     numberCue: z.strictObject({ atLeast: z.number().int().positive(), near: z.array(z.string().trim().min(1)).min(1) }).optional(),
+    /**
+     * On a premise: the thing assumed is simply absent from the article (the FBI, an army). Asked
+     * as a plain yes/no ("did the army take part?") the truthful kind is not_in_article; assumed
+     * inside a question ("how did the FBI help?") it is a correction.
+     */
+    notMentioned: z.boolean().default(false),
     answer: localizedText,
     citations: z.array(citation).default([]),
     /** The article's subjects this entry is about (ids from the knowledge file's `subjects`). */

@@ -7,7 +7,7 @@ import { foldForMatch } from '../text/fold.ts';
 import { hasNoWords } from '../text/normalize.ts';
 import type { Lang } from '../text/script.ts';
 import type { ReplyComposer } from './compose.ts';
-import { compileNumberCue, compileTriggers, findAdviceCount, findFollowUp, findOrdinal, findOrdinals, isBareOrdinal } from './cues.ts';
+import { compileNumberCue, compileTriggers, findAdviceCount, findFollowUp, findOrdinal, findOrdinals, isBareOrdinal, refersToTwo, countsAdviceOrdinals } from './cues.ts';
 import { extractFeatures } from './features.ts';
 import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
 import { type FocusedMessage, focusMessage, MAX_QUESTIONS, stripMarkup } from './message.ts';
@@ -34,10 +34,6 @@ const ASK_BACK_MARGIN = 0.06;
 const UNKNOWN_TRIGGER_BONUS = 0.3;
 /** A cued unknown needs at least this similarity of its own to take the answer. */
 const CUED_UNKNOWN_MIN = 0.12;
-/** Added to the recommendations and their list when the question names recommendations. */
-const ADVICE_CUE_BONUS = 0.15;
-const ADVICE_WORDS = /建议|建言|对策|\b(recommend\w*|suggest\w*|advice|advise\w*|propos\w*|tips?)\b/;
-const isAdvice = (entry: Entry) => entry.kind === 'recommendation' || entry.id === 'advice.list';
 /** Share of the question's weight on words the content knows, above which it is "about the article". */
 const IN_DOMAIN_COVERAGE = 0.55;
 /** A question this much made of words the content never uses asks about something the article does not mention… */
@@ -104,6 +100,10 @@ interface Part {
   text: string;
   folded: string;
   reading: Reading;
+  /** The whole message, folded, and the recommendations it names anywhere ("我们组分到第二条和第三条"). */
+  message: string;
+  messageOrdinals: number[];
+  messageNamesAdvice: boolean;
 }
 
 /** `indexed`: the paraphrase index of exactly this content, when start-up has it cached. */
@@ -169,15 +169,11 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       reading.specific.size === 0 || entries.some((e) => answerable(e) && answersStructurally(e, reading.specific, subjectsAsked));
     const openUnknown = (e: Entry) => !stated && answersStructurally(e, reading.specific, subjectsAsked);
     const accept = (e: Entry) => answerable(e) || (e.kind === 'unknown' && (cued.has(e.id) || openUnknown(e)));
-    let ranked = rankCandidates(index, entries, features, reading, accept, subjectWeight);
+    const ranked = rankCandidates(index, entries, features, reading, accept, subjectWeight);
     const unknown = ranked.find((c) => cued.has(c.entry.id) && c.similarity >= CUED_UNKNOWN_MIN);
     if (unknown) {
       const rest = byKindFirst(ranked.filter((c) => c !== unknown && acceptable(c, features.size > 0)));
       return { ranked: [{ ...unknown, score: unknown.score + UNKNOWN_TRIGGER_BONUS }, ...rest], stated, cuedFirst: true };
-    }
-    // Naming the recommendations ("文中那几条建议", "what does it propose") points at the advice.
-    if (ADVICE_WORDS.test(folded)) {
-      ranked = ranked.map((c) => (isAdvice(c.entry) ? { ...c, score: c.score + ADVICE_CUE_BONUS } : c)).sort((a, b) => b.score - a.score);
     }
     return { ranked: byKindFirst(ranked.filter((c) => acceptable(c, features.size > 0))), stated, cuedFirst: false };
   };
@@ -238,7 +234,10 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     }
     if (best) {
       // Unsure: a weak best reading with a runner-up about as close.
-      if (runnerUp && best.score < ASK_BACK_BELOW && margin < ASK_BACK_MARGIN && !closeKin(best.entry, runnerUp.entry)) {
+      // A runner-up that fits less of what was understood is no rival, however close its score.
+      const top = Math.max(0, ...ranked.map((c) => c.similarity));
+      const rival = runnerUp !== undefined && understandingTier(runnerUp, top) >= understandingTier(best, top);
+      if (runnerUp && rival && best.score < ASK_BACK_BELOW && margin < ASK_BACK_MARGIN && !closeKin(best.entry, runnerUp.entry)) {
         const options = [best, runnerUp, ...rest.filter((c) => c !== runnerUp && best.score - c.score < ASK_BACK_MARGIN * 2)].slice(0, 3);
         return {
           reply: composer.askBack(
@@ -299,14 +298,20 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       // Off-topic before premise: "美國大選" is about an election, not a claim that the US helped.
       const hit = list.find(({ hits }) => hits(folded));
       if (!hit) continue;
-      const correction = composer.fromEntry(hit.entry, lang);
+      const stated = composer.fromEntry(hit.entry, lang);
+      // "Did the FBI help?": the article has nothing on it, and the reply's kind says so.
+      const correction = hit.entry.notMentioned && part.reading.yesNo ? { ...stated, kind: 'not_in_article' as const } : stated;
       const wrapped = rule === 'premise' ? wrappedQuestion(part, hit.entry, lang) : undefined;
       // "Since they were trained in Vietnam, where were they trained?": correct it, and answer it.
       const reply = wrapped ? composer.combine([correction, wrapped], lang) : correction;
       return { reply, rule, score: 1, reading: part.reading };
     }
-    const ordinals = findOrdinals(folded);
-    if (ordinals.length >= 2 && (ADVICE_WORDS.test(folded) || isAdviceContext(previousEntryId))) {
+    let ordinals = findOrdinals(folded);
+    // "我们组分到第二条和第三条……对比一下这两条": the two were named before the question.
+    if (ordinals.length < 2 && part.messageOrdinals.length >= 2 && (refersToTwo(folded) || part.reading.kinds.has('compare')))
+      ordinals = part.messageOrdinals;
+    const namesAdvice = part.reading.kinds.has('advice') || part.messageNamesAdvice || isAdviceContext(previousEntryId);
+    if (ordinals.length >= 2 && (namesAdvice || countsAdviceOrdinals(folded) >= 2)) {
       const parts = ordinals.slice(0, MAX_QUESTIONS).map((n) => recommendation(n, lang).reply);
       return { reply: composer.combine(parts, lang), rule: 'ordinal', score: 1, reading: part.reading };
     }
@@ -335,17 +340,21 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   };
 
   /** The questions of a message: its question sentences, and two questions joined in one ("who wrote it, and when?"). */
-  const partsOf = (text: string): Part[] => {
+  const partsOf = (text: string, message: string): Part[] => {
     const parts: Part[] = [];
+    const messageOrdinals = findOrdinals(message);
+    const messageNamesAdvice = reader.read(message).kinds.has('advice');
     for (const line of text.split('\n')) {
       const folded = fold(line);
       if (!folded) continue;
-      for (const piece of joiners(folded, (t) => reader.read(t).kinds.size > 0)) {
+      // "what do recommendation 2 and recommendation 3 have in common": one comparison, not two questions.
+      const pieces = findOrdinals(folded).length >= 2 ? [folded] : joiners(folded, (t) => reader.read(t).kinds.size > 0);
+      for (const piece of pieces) {
         const reading = reader.read(piece);
         const before = parts.at(-1);
         // "…, and when?" asks about what the question before it named.
         const inherited = reading.subjects.size === 0 && before ? { ...reading, subjects: before.reading.subjects } : reading;
-        parts.push({ text: piece, folded: piece, reading: inherited });
+        parts.push({ text: piece, folded: piece, reading: inherited, message, messageOrdinals, messageNamesAdvice });
       }
     }
     return parts.slice(-MAX_QUESTIONS);
@@ -396,7 +405,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   function decide(focused: FocusedMessage, scanned: string | undefined, lang: Lang, previousEntryId: string | undefined): AnswerTrace {
     const whole = fold(stripMarkup(focused.text));
     if (!whole) return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0 };
-    const parts = partsOf(focused.text);
+    const parts = partsOf(focused.text, scanned ?? whole);
 
     const injection = injections.find(({ hits }) => hits(whole) || (scanned !== undefined && hits(scanned)));
     if (injection || focused.instructions) {
@@ -428,7 +437,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
         score: 1,
       };
     }
-    const asked = parts.length > 0 ? parts : [{ text: whole, folded: whole, reading: reader.read(whole) }];
+    const asked = parts.length > 0 ? parts : [{ text: whole, folded: whole, reading: reader.read(whole), message: whole, messageOrdinals: [], messageNamesAdvice: false }];
     const traces = asked.map((p) => answerPart(p, lang, previousEntryId));
     // A false claim outside the question ("They were all released. Where are they now?") is corrected first.
     const premise = scanned === undefined ? undefined : premises.find(({ hits }) => hits(scanned));
@@ -471,10 +480,14 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
  */
 function byKindFirst(candidates: readonly Candidate[]): Candidate[] {
   const top = Math.max(0, ...candidates.map((c) => c.similarity));
-  // Fitting what is asked counts, and so does being about what it names ("explain simply what the working group did").
-  const tier = (c: Candidate) =>
-    c.similarity < top * KIND_TIER_MIN_SHARE ? -3 : (c.kindFit >= 0.3 ? 1 : c.kindFit < 0 ? -1 : 0) + (c.subjectFit > 0 ? 1 : 0);
+  const tier = (c: Candidate) => understandingTier(c, top);
   return [...candidates].sort((a, b) => tier(b) - tier(a) || b.score - a.score);
+}
+
+/** Fitting what is asked counts, and so does being about what it names ("explain simply what the working group did"). */
+function understandingTier(c: Candidate, topSimilarity: number): number {
+  if (c.similarity < topSimilarity * KIND_TIER_MIN_SHARE) return -3;
+  return (c.kindFit >= 0.3 ? 1 : c.kindFit < 0 ? -1 : 0) + (c.subjectFit > 0 ? 1 : 0);
 }
 
 /** Entries that answer the same question for a reader (the short and long summary): no need to ask which. */

@@ -193,10 +193,25 @@ export function findOrdinals(folded: string): number[] {
   }
   for (const m of folded.matchAll(/\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\b/g))
     found.push(EN_ORDINALS[m[1] as string] as number);
+  // "rec 2 vs rec 3", "recommendation 2 and recommendation 3"
+  for (const m of folded.matchAll(/(?:recommendations?|recs?|suggestions?|tips?|建议|建言)\s*#?\s*(\d|one|two|three|four)(?![\d])/g))
+    found.push(EN_ORDINALS[m[1] as string] ?? Number(m[1]));
   // "recommendations 2 and 3", "建议2和3", "rec 1 & 4"
   const list = /(?:recommendations?|建议|recs?)\s*#?\s*(\d)\s*(?:and|和|与|跟|同|or|vs|,)\s*#?\s*(\d)/.exec(folded);
   if (list) found.push(Number(list[1]), Number(list[2]));
   const after = /(\d|[一二三四])\s*(?:和|与|跟|同)\s*(\d|[一二三四])\s*(?:条|项|号)?\s*建议/.exec(folded);
   if (after) found.push(zhNumber(after[1] as string) ?? 0, zhNumber(after[2] as string) ?? 0);
   return [...new Set(found.filter((n) => n > 0))];
+}
+
+/** "第一條同第四條": ordinals that carry the counter of recommendations themselves. */
+export function countsAdviceOrdinals(folded: string): number {
+  return [...folded.matchAll(/第\s*(?:[一二两三四五六七八九十]{1,2}|\d{1,2})\s*(?:条|项)/g)].length;
+}
+
+const BOTH = /两条|两项|两点|两个建议|这两|那两|两者|\b(both|these two|those two|the two|each of them|them both)\b/;
+
+/** "对比一下这两条", "how do the two differ": a comparison of recommendations named elsewhere in the message. */
+export function refersToTwo(folded: string): boolean {
+  return BOTH.test(folded);
 }

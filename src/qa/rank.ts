@@ -15,6 +15,8 @@ const GENERAL_KIND_WEIGHT: Partial<Record<QuestionKind, number>> = {
   what_is: 0.3,
   // "What is Cambodia's attitude?" asks for what the article says of its resolve, not what it did.
   stance: 0.8,
+  // "What does it recommend?": the recommendations, whatever else the question names.
+  advice: 0.8,
 };
 /** Weight of "the entry answers this kind of question" against paraphrase similarity. */
 const KIND_WEIGHT = 0.15;
