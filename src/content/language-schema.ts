@@ -52,6 +52,8 @@ export const languageFileSchema = z.strictObject({
   joiners: z.array(phrase).min(1),
   instructionLines: z.array(regexSource),
   /** Casual words and characters that say nothing about what is asked (啊, 嘛, lol, basically). */
+  boilerplateLines: z.array(regexSource).default([]),
+  requests: z.array(phrase).default([]),
   casual: z.array(phrase),
   /** Words that only point (这个, that, the other thing): a message of only these and casual words asks nothing. */
   vague: z.array(phrase).default([]),

@@ -11,13 +11,18 @@ import { compileNumberCue, compileTriggers, findAdviceCount, findFollowUp, findO
 import { extractFeatures } from './features.ts';
 import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
 import { type FocusedMessage, focusMessage, MAX_QUESTIONS, stripMarkup } from './message.ts';
-import { answersStructurally, type Candidate, rankCandidates, subjectWeights } from './rank.ts';
+import { answersStructurally, type Candidate, rankCandidates, subjectFit, subjectWeights } from './rank.ts';
 import { createMatchFold, createReader, type Reading } from './reading.ts';
 import { compileVagueCheck } from './vague.ts';
 import { contentTexts, createVocabulary } from './vocabulary.ts';
 
 const MEMO_ENTRIES = 2000;
 
+/**
+ * An entry answers the kind asked about what the question names only when it is about at least this much
+ * of it (weighted by rarity): "how many people were in the working group" is not the arrest count.
+ */
+const STATED_MIN_SUBJECT_FIT = 0.3;
 /** A candidate at or above this score is answered; below it the question is not recognised. */
 export const ANSWER_THRESHOLD = 0.3;
 /** A candidate that fits both the kind of question and its subject is answered from this score. */
@@ -134,9 +139,13 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const instructionLines = content.language.instructionLines.map((source) => new RegExp(source, 'iu'));
   const joiners = compileJoiners(content.language.joiners, fold);
   const isVague = compileVagueCheck([...content.language.casual, ...content.language.vague], fold, vocabulary.knows);
+  const boilerplateLines = content.language.boilerplateLines.map((source) => new RegExp(source, 'iu'));
+  const requestStart = compileStarts(content.language.requests, fold);
   const focusRules = {
     isInstructionLine: (line: string) => instructionLines.some((re) => re.test(line)),
+    isBoilerplateLine: (line: string) => boilerplateLines.some((re) => re.test(line)),
     asks: (sentence: string) => reader.read(fold(sentence)).kinds.size > 0,
+    requests: (sentence: string) => requestStart(fold(sentence)),
   };
   const answerable = (e: Entry) => e.kind === 'fact' || e.kind === 'recommendation';
 
@@ -166,7 +175,13 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     const cued = new Set([...unknownTriggers].filter(([, hits]) => hits(folded)).map(([id]) => id));
     const subjectsAsked = reading.subjects.size > 0 ? reading.subjects : defaultSubjects();
     const stated =
-      reading.specific.size === 0 || entries.some((e) => answerable(e) && answersStructurally(e, reading.specific, subjectsAsked));
+      reading.specific.size === 0 ||
+      entries.some(
+        (e) =>
+          answerable(e) &&
+          answersStructurally(e, reading.specific, subjectsAsked) &&
+          subjectFit(e, subjectsAsked, subjectWeight) >= STATED_MIN_SUBJECT_FIT,
+      );
     const openUnknown = (e: Entry) => !stated && answersStructurally(e, reading.specific, subjectsAsked);
     const accept = (e: Entry) => answerable(e) || (e.kind === 'unknown' && (cued.has(e.id) || openUnknown(e)));
     const ranked = rankCandidates(index, entries, features, reading, accept, subjectWeight);
@@ -525,4 +540,15 @@ function compileJoiners(joiners: readonly string[], fold: (t: string) => string)
     pieces.push(folded.slice(start).trim());
     return pieces.filter((p) => p.length > 0);
   };
+}
+
+/** Whether a folded sentence starts with one of `phrases`, after a polite opening ("please", "can you", "请"). */
+function compileStarts(phrases: readonly string[], fold: (text: string) => string): (folded: string) => boolean {
+  const alternatives = phrases
+    .map((p) => fold(p))
+    .filter(Boolean)
+    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  if (alternatives.length === 0) return () => false;
+  const pattern = new RegExp(`^(?:(?:please|pls|can you|could you|would you|请|麻烦|能不能|可以)\\s*)?(?:${alternatives.join('|')})(?![a-z])`);
+  return (folded) => pattern.test(folded);
 }

@@ -40,6 +40,10 @@ export interface FocusRules {
   isInstructionLine(line: string): boolean;
   /** Whether a sentence carries a question cue (what, 哪里, 吗, …). */
   asks(sentence: string): boolean;
+  /** A mail or chat client's line ("Sent from my phone"): not the sender's words. */
+  isBoilerplateLine(line: string): boolean;
+  /** A sentence that asks without a question mark ("Compare the two…", "请解释…"). */
+  requests(sentence: string): boolean;
 }
 
 export function stripMarkup(text: string): string {
@@ -59,7 +63,9 @@ export function focusMessage(text: string, rules: FocusRules): FocusedMessage {
     const kept = marked.filter((s) => !rules.isInstructionLine(s));
     return { text: (kept.length > 0 ? kept : marked).map(cap).join('\n'), instructions: kept.length < marked.length };
   }
-  const lines = stripMarkup(text).split('\n');
+  const lines = stripMarkup(text)
+    .split('\n')
+    .filter((line) => !rules.isBoilerplateLine(line));
   const kept = lines.filter((line) => !rules.isInstructionLine(line));
   const instructions = kept.length < lines.length;
   // A message that is nothing but instructions is itself what must be declined: it stays whole.
@@ -73,7 +79,10 @@ export function focusMessage(text: string, rules: FocusRules): FocusedMessage {
   const unique = lastOfEach(sentences);
   const marked = unique.filter((s) => ENDS_AS_QUESTION.test(s));
   const tail = unique.slice(-TAIL_SENTENCES);
-  const asking = (marked.length > 0 ? marked : tail.filter((s) => rules.asks(s))).slice(-MAX_QUESTIONS);
+  // "Compare the two roles. Who did what?": a request without a mark is part of what is asked.
+  const asking = (
+    marked.length > 0 ? tail.filter((s) => ENDS_AS_QUESTION.test(s) || rules.requests(s)) : tail.filter((s) => rules.asks(s))
+  ).slice(-MAX_QUESTIONS);
   const chosen = asking.length > 0 ? asking : tail.slice(-1);
   return { text: chosen.map(cap).join('\n'), instructions };
 }
