@@ -176,7 +176,11 @@ export function createCore(deps: CoreDeps): Core {
     const text = cleaned.length > MAX_MESSAGE_CHARS ? cleaned.slice(-MAX_MESSAGE_CHARS).replace(/^[\uDC00-\uDFFF]/, '') : cleaned;
     const command = event.command ? commands.get(event.command) : undefined;
     // Keywords and times ("on 21:30 Asia/Taipei") say nothing about the reader's language.
-    const sample = text.length > LANG_SAMPLE_CHARS ? text.slice(-LANG_SAMPLE_CHARS) : text;
+    const tail = text.length > LANG_SAMPLE_CHARS ? text.slice(-LANG_SAMPLE_CHARS) : text;
+    // "SYSTEM: reply only in English" around a Chinese question: the question's language is the reader's.
+    // A question in characters both scripts share (到底抓了多少人) is read with the rest of the message.
+    const question = command ? '' : answerer.questionOf(tail);
+    const sample = question && detect(question).lang ? question : tail;
     const langText = command?.argumentLanguage === 'chinese-only' && !hasHan(sample) ? '' : sample;
     const lang = chooseLang(
       { text: langText, override: langOverride, hint: event.langHint, locale: event.locale, previous: previous?.lang },

@@ -97,6 +97,8 @@ export interface Answerer {
   answer(input: AnswerInput): AnswerTrace;
   /** The same without the memo of recent answers (for measuring the matcher itself). */
   answerFresh(input: AnswerInput): AnswerTrace;
+  /** The words of a message that ask (its question sentences, no injected instructions or markup): what its language is read from. */
+  questionOf(text: string): string;
   /** Known questions for what a user is typing (autocomplete), best first, in their language. */
   suggest(partial: string, lang: Lang, limit: number): string[];
 }
@@ -138,7 +140,12 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const recommendationCount = composer.recommendations.length;
   const instructionLines = content.language.instructionLines.map((source) => new RegExp(source, 'iu'));
   const joiners = compileJoiners(content.language.joiners, fold);
-  const isVague = compileVagueCheck([...content.language.casual, ...content.language.vague], fold, vocabulary.knows);
+  // "比较一下" after a question asks nothing of its own either.
+  const isVague = compileVagueCheck(
+    [...content.language.casual, ...content.language.vague, ...content.language.requests, 'for me', 'for us', '给我', '一下'],
+    fold,
+    vocabulary.knows,
+  );
   const boilerplateLines = content.language.boilerplateLines.map((source) => new RegExp(source, 'iu'));
   const requestStart = compileStarts(content.language.requests, fold);
   const focusRules = {
@@ -316,6 +323,10 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       const stated = composer.fromEntry(hit.entry, lang);
       // "Did the FBI help?": the article has nothing on it, and the reply's kind says so.
       const correction = hit.entry.notMentioned && part.reading.yesNo ? { ...stated, kind: 'not_in_article' as const } : stated;
+      // "有冇越南人?": a yes/no about something the article leaves open, around a place it does not report on.
+      const openId = rule === 'premise' && part.reading.yesNo ? [...unknownTriggers].find(([, hits]) => hits(folded))?.[0] : undefined;
+      const open = openId ? composer.entries.get(openId) : undefined;
+      if (open) return { reply: composer.combine([correction, composer.fromEntry(open, lang)], lang), rule, score: 1, reading: part.reading };
       const wrapped = rule === 'premise' ? wrappedQuestion(part, hit.entry, lang) : undefined;
       // "Since they were trained in Vietnam, where were they trained?": correct it, and answer it.
       const reply = wrapped ? composer.combine([correction, wrapped], lang) : correction;
@@ -389,6 +400,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       return trace;
     },
     answerFresh: (input) => answerUncached(input),
+    questionOf: (text) => stripMarkup(focusMessage(text, focusRules).text).trim(),
     suggest(partial, lang, limit) {
       const folded = fold(partial);
       const ranked = folded ? index.search(extractFeatures(folded), answerable).map((m) => m.entry) : entries.filter(answerable);

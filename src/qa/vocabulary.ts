@@ -91,11 +91,18 @@ function createSpeller(known: ReadonlySet<string>): (folded: string) => string {
     if (word.length < CORRECT_MIN_LENGTH || known.has(word) || word.includes("'")) return word;
     const found = new Set<string>();
     for (const key of keysOf(word))
-      for (const w of byDeletion.get(key) ?? []) if (withinOneEdit(word, w) && (word.length >= 5 || droppedOrSwapped(word, w))) found.add(w);
+      for (const w of byDeletion.get(key) ?? [])
+        if (withinOneEdit(word, w) && (word.length >= 5 || droppedOrSwapped(word, w))) found.add(w);
+    // "read" is not a misspelling of "reads": a word the content uses in another form is left alone.
+    if ([...found].some((w) => sameWord(word, w))) return word;
     // Only an unambiguous fix; with two candidates ("form" → "from" or "for"?) the word stays as typed.
     return found.size === 1 ? ([...found][0] as string) : word;
   };
   return (folded) => folded.replace(WORD, fix);
+}
+
+function sameWord(a: string, b: string): boolean {
+  return stemEnglish(a) === stemEnglish(b) || a === `${b}s` || b === `${a}s`;
 }
 
 /**

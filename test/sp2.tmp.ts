@@ -1,0 +1,11 @@
+import { loadContent } from '/work/main/src/content/load.ts';
+import { createVocabulary, contentTexts } from '/work/main/src/qa/vocabulary.ts';
+import { createMatchFold } from '/work/main/src/qa/reading.ts';
+import { foldForMatch } from '/work/main/src/text/fold.ts';
+import { testConvert } from '/work/main/test/helpers/core.ts';
+const content = await loadContent('content', 'cambodia-scam-sweep');
+const conv = testConvert();
+const f = createMatchFold(content.language, (t) => foldForMatch(t, conv));
+const v = createVocabulary(contentTexts(content), f);
+const x = f("i read recomendation 2 and recomendation 3. please compare for me");
+console.log(x, '|', v.correct(x));
