@@ -69,6 +69,11 @@ export const entrySchema = z
      * inside a question ("how did the FBI help?") it is a correction.
      */
     notMentioned: z.boolean().default(false),
+    /**
+     * On a premise whose trigger words also name other things ("越南" in "有冇越南人?"): a yes/no
+     * question that also asks what the article leaves open gets that answer too.
+     */
+    alsoOpen: z.boolean().default(false),
     answer: localizedText,
     citations: z.array(citation).default([]),
     /** The article's subjects this entry is about (ids from the knowledge file's `subjects`). */

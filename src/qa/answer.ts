@@ -7,7 +7,17 @@ import { foldForMatch } from '../text/fold.ts';
 import { hasNoWords } from '../text/normalize.ts';
 import type { Lang } from '../text/script.ts';
 import type { ReplyComposer } from './compose.ts';
-import { compileNumberCue, compileTriggers, findAdviceCount, findFollowUp, findOrdinal, findOrdinals, isBareOrdinal, refersToTwo, countsAdviceOrdinals } from './cues.ts';
+import {
+  compileNumberCue,
+  compileTriggers,
+  countsAdviceOrdinals,
+  findAdviceCount,
+  findFollowUp,
+  findOrdinal,
+  findOrdinals,
+  isBareOrdinal,
+  refersToTwo,
+} from './cues.ts';
 import { extractFeatures } from './features.ts';
 import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
 import { type FocusedMessage, focusMessage, MAX_QUESTIONS, stripMarkup } from './message.ts';
@@ -231,7 +241,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     const margin = best ? best.score - (runnerUp?.score ?? 0) : 0;
     const reading = part.reading;
     const considered = all.slice(0, 3).map((c) => `${c.entry.id}=${c.similarity.toFixed(2)}/${c.kindFit}/${c.subjectFit.toFixed(2)}`);
-    if (!stated && (!best || best.entry.kind !== 'unknown')) {
+    if (!stated && best?.entry.kind !== 'unknown') {
       // Asked for something about a subject of the article that the article does not give.
       const subject = namedSubject(part);
       if (subject)
@@ -324,9 +334,10 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       // "Did the FBI help?": the article has nothing on it, and the reply's kind says so.
       const correction = hit.entry.notMentioned && part.reading.yesNo ? { ...stated, kind: 'not_in_article' as const } : stated;
       // "有冇越南人?": a yes/no about something the article leaves open, around a place it does not report on.
-      const openId = rule === 'premise' && part.reading.yesNo ? [...unknownTriggers].find(([, hits]) => hits(folded))?.[0] : undefined;
+      const openId = hit.entry.alsoOpen && part.reading.yesNo ? [...unknownTriggers].find(([, hits]) => hits(folded))?.[0] : undefined;
       const open = openId ? composer.entries.get(openId) : undefined;
-      if (open) return { reply: composer.combine([correction, composer.fromEntry(open, lang)], lang), rule, score: 1, reading: part.reading };
+      if (open)
+        return { reply: composer.combine([correction, composer.fromEntry(open, lang)], lang), rule, score: 1, reading: part.reading };
       const wrapped = rule === 'premise' ? wrappedQuestion(part, hit.entry, lang) : undefined;
       // "Since they were trained in Vietnam, where were they trained?": correct it, and answer it.
       const reply = wrapped ? composer.combine([correction, wrapped], lang) : correction;
@@ -365,12 +376,30 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     return answerRanked(part, lang);
   };
 
+  /** "whats the headline, summarize it in one line": a comma between two asking clauses separates two questions. */
+  const splitAtCommas = (line: string): string[] => {
+    const clauses = line.split(/[,，;；]\s*/).filter((c) => c.trim().length > 0);
+    if (clauses.length < 2) return [line];
+    // A clause that asks something of its own: not a tag ("是吗", "right?") or a manner ("explain like I'm 10").
+    const asks = (t: string) => {
+      const folded = fold(t);
+      return !isVague(folded) && [...reader.read(folded).kinds].some((k) => k !== 'yes_no' && k !== 'explain');
+    };
+    const out: string[] = [clauses[0] as string];
+    for (const clause of clauses.slice(1)) {
+      const last = out[out.length - 1] as string;
+      if (asks(last) && asks(clause)) out.push(clause);
+      else out[out.length - 1] = `${last}, ${clause}`;
+    }
+    return out;
+  };
+
   /** The questions of a message: its question sentences, and two questions joined in one ("who wrote it, and when?"). */
   const partsOf = (text: string, message: string): Part[] => {
     const parts: Part[] = [];
     const messageOrdinals = findOrdinals(message);
     const messageNamesAdvice = reader.read(message).kinds.has('advice');
-    for (const line of text.split('\n')) {
+    for (const line of text.split('\n').flatMap(splitAtCommas)) {
       const folded = fold(line);
       if (!folded) continue;
       // "what do recommendation 2 and recommendation 3 have in common": one comparison, not two questions.
@@ -464,12 +493,22 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
         score: 1,
       };
     }
-    const asked = parts.length > 0 ? parts : [{ text: whole, folded: whole, reading: reader.read(whole), message: whole, messageOrdinals: [], messageNamesAdvice: false }];
+    const asked =
+      parts.length > 0
+        ? parts
+        : [{ text: whole, folded: whole, reading: reader.read(whole), message: whole, messageOrdinals: [], messageNamesAdvice: false }];
     const traces = asked.map((p) => answerPart(p, lang, previousEntryId));
     // A false claim outside the question ("They were all released. Where are they now?") is corrected first.
-    const premise = scanned === undefined ? undefined : premises.find(({ hits }) => hits(scanned));
-    if (premise && !traces.some((t) => t.reply.entryId === premise.entry.id || t.rule === 'premise' || t.rule === 'offtopic')) {
-      traces.unshift({ reply: composer.fromEntry(premise.entry, lang), rule: 'premise', score: 1 });
+    // "…outside Bangkok, and Thai police picked up around fifty": each false claim is corrected.
+    const claims = scanned === undefined ? [] : premises.filter(({ hits }) => hits(scanned)).slice(0, MAX_QUESTIONS - 1);
+    const corrected = new Set(traces.map((t) => t.reply.entryId));
+    if (!traces.some((t) => t.rule === 'offtopic')) {
+      for (const claim of claims.reverse()) {
+        // A claim inside a question part was corrected there.
+        const inPart = asked.some((p) => claim.hits(p.folded));
+        if (!inPart && !corrected.has(claim.entry.id))
+          traces.unshift({ reply: composer.fromEntry(claim.entry, lang), rule: 'premise', score: 1 });
+      }
     }
     if (traces.length === 1) return traces[0] as AnswerTrace;
     // "金边这周天气怎么样？会下雨吗？": a topic of its own, and nothing of the article asked around it.
@@ -561,6 +600,8 @@ function compileStarts(phrases: readonly string[], fold: (text: string) => strin
     .filter(Boolean)
     .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   if (alternatives.length === 0) return () => false;
-  const pattern = new RegExp(`^(?:(?:please|pls|can you|could you|would you|请|麻烦|能不能|可以)\\s*)?(?:${alternatives.join('|')})(?![a-z])`);
+  const pattern = new RegExp(
+    `^(?:(?:please|pls|can you|could you|would you|请|麻烦|能不能|可以)\\s*)?(?:${alternatives.join('|')})(?![a-z])`,
+  );
   return (folded) => pattern.test(folded);
 }

@@ -209,7 +209,8 @@ export function countsAdviceOrdinals(folded: string): number {
   return [...folded.matchAll(/第\s*(?:[一二两三四五六七八九十]{1,2}|\d{1,2})\s*(?:条|项)/g)].length;
 }
 
-const BOTH = /两条|两项|两点|两个建议|这两|那两|两者|\b(both|these two|those two|the two|each of them|them both)\b/;
+const BOTH =
+  /两条|两项|两点|两个建议|这两|那两|两者|各自|分别|\b(both|these two|those two|the two|each of them|them both|respectively|the other one)\b/;
 
 /** "对比一下这两条", "how do the two differ": a comparison of recommendations named elsewhere in the message. */
 export function refersToTwo(folded: string): boolean {

@@ -16,7 +16,7 @@ const WORD = /[a-z][a-z']*/g;
 
 // Words that say nothing about which fact is asked for.
 const EN_STOPWORDS = new Set(
-  'a an the is are was were be been being do does did of to in on at by for from with and or but it its this that these those what which who whom whose how why when where there here i me my we our you your he she they them their article text say says said tell me about please can could would should will shall any some into as so if then than also just does let'.split(
+  'a an the is are was were be been being do does did of to in on at by for from with and or but it its this that these those what which who whom whose how why when where there here i me my we our you your he she they them their article text say says said tell me about please can could would should will shall any some into as so if then than also just does let one ones other another'.split(
     ' ',
   ),
 );

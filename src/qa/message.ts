@@ -23,6 +23,12 @@ const TAIL_SENTENCES = 12;
 const MARKS_LOOKED_AT = 40;
 /** Above this length a message is searched for its question marks instead of split whole. */
 const LONG_MESSAGE = 4000;
+/**
+ * A phrase said three or more times in a row ("and please explain simply and please explain
+ * simply …"): filler, kept once. Anchored at word starts so a 100,000-character message without
+ * a question mark costs a few milliseconds, not a search from every character.
+ */
+const REPEATED_PHRASE = /(?<=^|\s)(\S.{4,80}?\s)\1{2,}/gs;
 /** Questions answered in one reply. */
 export const MAX_QUESTIONS = 3;
 /** One question's length cap: enough for any real question, and it bounds the matching work. */
@@ -58,12 +64,16 @@ export function stripMarkup(text: string): string {
 export function focusMessage(text: string, rules: FocusRules): FocusedMessage {
   if (text.length > LONG_MESSAGE) {
     const marked = markedQuestions(text);
-    // Without a question mark, the question of a long message is in its last lines.
-    if (marked.length === 0) return focusMessage(text.slice(-LONG_MESSAGE).replace(/^[^\n]*\n/, ''), rules);
+    if (marked.length === 0) {
+      const collapsed = collapseRepeats(text);
+      if (collapsed.length <= LONG_MESSAGE) return focusMessage(collapsed, rules);
+      // Without a question mark, the question of a long message is in its last lines.
+      return focusMessage(collapsed.slice(-LONG_MESSAGE).replace(/^[^\n]*\n/, ''), rules);
+    }
     const kept = marked.filter((s) => !rules.isInstructionLine(s));
     return { text: (kept.length > 0 ? kept : marked).map(cap).join('\n'), instructions: kept.length < marked.length };
   }
-  const lines = stripMarkup(text)
+  const lines = collapseRepeats(stripMarkup(text))
     .split('\n')
     .filter((line) => !rules.isBoilerplateLine(line));
   const kept = lines.filter((line) => !rules.isInstructionLine(line));
@@ -85,6 +95,10 @@ export function focusMessage(text: string, rules: FocusRules): FocusedMessage {
   ).slice(-MAX_QUESTIONS);
   const chosen = asking.length > 0 ? asking : tail.slice(-1);
   return { text: chosen.map(cap).join('\n'), instructions };
+}
+
+function collapseRepeats(text: string): string {
+  return text.replace(REPEATED_PHRASE, '$1');
 }
 
 /** Filler repeated to drown the question counts once, at its last place. */

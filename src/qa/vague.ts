@@ -15,10 +15,7 @@ export function compileVagueCheck(
     (/\p{Script=Han}/u.test(w) ? han : latin).push(escapeRegExp(w));
   }
   const byLength = (a: string, b: string) => b.length - a.length;
-  const parts = [
-    ...han.sort(byLength),
-    ...(latin.length > 0 ? [`(?<![a-z0-9'])(?:${latin.sort(byLength).join('|')})(?![a-z0-9'])`] : []),
-  ];
+  const parts = [...han.sort(byLength), ...(latin.length > 0 ? [`(?<![a-z0-9'])(?:${latin.sort(byLength).join('|')})(?![a-z0-9'])`] : [])];
   const pattern = parts.length > 0 ? new RegExp(parts.join('|'), 'gu') : undefined;
   return (folded) => {
     const residue = (pattern ? folded.replace(pattern, ' ') : folded).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();

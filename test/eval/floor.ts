@@ -18,8 +18,14 @@ export interface EvalFloor {
 }
 
 export const EVAL_FLOORS: readonly EvalFloor[] = [
-  { file: 'test/eval/questions.yaml', total: 0.97, categories: { unanswerable: 1, false_premise: 1 }, confidentWrong: 0.025 },
-  { file: 'test/eval/holdout.yaml', total: 0.93, categories: { unanswerable: 1, false_premise: 0.85 }, confidentWrong: 0.05 },
+  { file: 'test/eval/questions.yaml', total: 0.99, categories: { unanswerable: 1, false_premise: 1 }, confidentWrong: 0.01 },
+  { file: 'test/eval/holdout.yaml', total: 0.96, categories: { unanswerable: 1, false_premise: 0.85 }, confidentWrong: 0.03 },
+  {
+    file: 'test/eval/holdout-2.yaml',
+    total: 0.95,
+    categories: { unanswerable: 0.95, false_premise: 1, hostile: 1, out_of_scope: 1 },
+    confidentWrong: 0.03,
+  },
 ];
 
 /** What of the floor a summary falls short of, as short phrases; empty when it passes. */
