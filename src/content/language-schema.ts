@@ -48,12 +48,18 @@ export const languageFileSchema = z.strictObject({
     Object.fromEntries(questionKinds.map((k) => [k, z.array(phrase).min(1)])) as Record<QuestionKind, z.ZodArray<typeof phrase>>,
   ),
   yesNoStarts: z.array(phrase).min(1),
+  /** A kind that says what is asked more exactly than others it comes with ("what did they recommend": advice, not what happened). */
+  subsumes: z.partialRecord(z.enum(questionKinds), z.array(z.enum(questionKinds))).default({}),
+  /** "Can you…", "could you…": before a request word ("can you explain…") a request, not a yes/no question. */
+  politeStarts: z.array(phrase).default([]),
   exclusives: z.array(phrase),
   joiners: z.array(phrase).min(1),
   instructionLines: z.array(regexSource),
-  /** Casual words and characters that say nothing about what is asked (啊, 嘛, lol, basically). */
+  /** A mail or chat client's line ("Sent from my phone"): not the sender's words. */
   boilerplateLines: z.array(regexSource).default([]),
+  /** Words that ask without a question mark ("Compare…", "请解释…"). */
   requests: z.array(phrase).default([]),
+  /** Casual words and characters that say nothing about what is asked (啊, 嘛, lol, basically). */
   casual: z.array(phrase),
   /** Words that only point (这个, that, the other thing): a message of only these and casual words asks nothing. */
   vague: z.array(phrase).default([]),

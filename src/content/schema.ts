@@ -62,6 +62,11 @@ export const entrySchema = z
      * A figure written in digits that applies this entry too: at least `atLeast`, in a text
      * that also has one of the `near` words ("10,000 arrested", "抓了5000人").
      */
+    /**
+     * Cue phrases that apply this entry only together, one from each group ("trained" with
+     * "Vietnam"): narrower than any single trigger, so such an entry is tried before others.
+     */
+    triggersTogether: z.array(z.array(z.string().trim().min(1)).min(1)).default([]),
     numberCue: z.strictObject({ atLeast: z.number().int().positive(), near: z.array(z.string().trim().min(1)).min(1) }).optional(),
     /**
      * On a premise: the thing assumed is simply absent from the article (the FBI, an army). Asked

@@ -82,6 +82,7 @@ export const uiKeys = [
   'reminderHeading',
   'slowDown',
   'notStated',
+  'notStatedBeyond',
   'askBack',
   'instructionsIgnored',
   'answerYes',

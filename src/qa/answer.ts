@@ -39,6 +39,8 @@ export const ANSWER_THRESHOLD = 0.3;
 const STRUCTURE_THRESHOLD = 0.18;
 /** …and, when the question has words of its own, resembles it at least this much. */
 const STRUCTURE_MIN_SIMILARITY = 0.15;
+/** Subject fit of an entry about everything the question names. */
+const FULL_FIT = 0.999;
 /** A match this close is answered even when the message also carries instructions. */
 const CONFIDENT_THRESHOLD = 0.55;
 /** Below this score, a runner-up closer than ASK_BACK_MARGIN makes the bot ask which was meant. */
@@ -137,11 +139,15 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const fold = (text: string) => vocabulary.correct(contentFold(text));
   const triggered = (kind: Entry['kind']) =>
     entries
-      .filter((e) => e.kind === kind && (e.triggers.length > 0 || e.numberCue))
+      .filter((e) => e.kind === kind && (e.triggers.length > 0 || e.numberCue || e.triggersTogether.length > 0))
+      // The narrower cue first: "trained in Vietnam" is about the training before it is about Vietnam.
+      .sort((a, b) => Number(b.triggersTogether.length > 0) - Number(a.triggersTogether.length > 0))
       .map((e) => {
         const phrase = compileTriggers(e.triggers, fold);
         const figure = e.numberCue ? compileNumberCue(e.numberCue, fold) : () => false;
-        return { entry: e, hits: (folded: string) => phrase(folded) || figure(folded) };
+        const groups = e.triggersTogether.map((group) => compileTriggers(group, fold));
+        const together = (folded: string) => groups.length > 0 && groups.every((hits) => hits(folded));
+        return { entry: e, hits: (folded: string) => phrase(folded) || figure(folded) || together(folded) };
       });
   const injections = triggered('injection');
   const premises = triggered('premise');
@@ -204,10 +210,10 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     const ranked = rankCandidates(index, entries, features, reading, accept, subjectWeight);
     const unknown = ranked.find((c) => cued.has(c.entry.id) && c.similarity >= CUED_UNKNOWN_MIN);
     if (unknown) {
-      const rest = byKindFirst(ranked.filter((c) => c !== unknown && acceptable(c, features.size > 0)));
+      const rest = byKindFirst(ranked.filter((c) => c !== unknown && acceptable(c, reading, features.size > 0)));
       return { ranked: [{ ...unknown, score: unknown.score + UNKNOWN_TRIGGER_BONUS }, ...rest], stated, cuedFirst: true };
     }
-    return { ranked: byKindFirst(ranked.filter((c) => acceptable(c, features.size > 0))), stated, cuedFirst: false };
+    return { ranked: byKindFirst(ranked.filter((c) => acceptable(c, reading, features.size > 0))), stated, cuedFirst: false };
   };
 
   const defaultSubject = (): Subject | undefined =>
@@ -228,9 +234,12 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   // Similarity carries an answer; fitting the kind and the subject asked lifts a weak one, or
   // alone answers a question made only of such words ("what is this article about?").
   // A question with words of its own must also resemble the entry a little ("多大年紀" is not "多少人").
-  const acceptable = (c: Candidate, ownWords = true) =>
+  // An entry about every one of two or more subjects named, answering the kind asked, is read
+  // from the structure alone ("抓到的人後來怎麼了": the suspects, afterwards, what happened).
+  const acceptable = (c: Candidate, reading: Reading, ownWords = true) =>
     c.kindFit > 0 && c.subjectFit > 0
-      ? c.score >= STRUCTURE_THRESHOLD && (!ownWords || c.similarity >= STRUCTURE_MIN_SIMILARITY)
+      ? c.score >= STRUCTURE_THRESHOLD &&
+        (!ownWords || c.similarity >= STRUCTURE_MIN_SIMILARITY || (c.subjectFit >= FULL_FIT && reading.subjects.size >= 2))
       : c.similarity >= ANSWER_THRESHOLD;
 
   const answerRanked = (part: Part, lang: Lang): AnswerTrace => {
@@ -394,6 +403,10 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     return out;
   };
 
+  /** Whether the question is worded like one the entry answers (then what that entry says covers it). */
+  const resembles = (part: Part | undefined, entryId: string) =>
+    part !== undefined && (index.search(extractFeatures(part.folded)).find((m) => m.entry.id === entryId)?.score ?? 0) >= ANSWER_THRESHOLD;
+
   /** The questions of a message: its question sentences, and two questions joined in one ("who wrote it, and when?"). */
   const partsOf = (text: string, message: string): Part[] => {
     const parts: Part[] = [];
@@ -498,6 +511,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
         ? parts
         : [{ text: whole, folded: whole, reading: reader.read(whole), message: whole, messageOrdinals: [], messageNamesAdvice: false }];
     const traces = asked.map((p) => answerPart(p, lang, previousEntryId));
+    const partOf = new Map(traces.map((t, i) => [t, asked[i] as Part]));
     // A false claim outside the question ("They were all released. Where are they now?") is corrected first.
     // "…outside Bangkok, and Thai police picked up around fifty": each false claim is corrected.
     const claims = scanned === undefined ? [] : premises.filter(({ hits }) => hits(scanned)).slice(0, MAX_QUESTIONS - 1);
@@ -516,13 +530,22 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     if (offtopic && !traces.some((t) => t.reply.kind === 'answer')) return offtopic;
     // The same answer twice is said once; a part that asks nothing adds nothing.
     const seen = new Set<string>();
-    const useful = traces.filter((t) => {
+    const useful = traces.flatMap((t): AnswerTrace[] => {
       // Generic guidance (examples to ask) would drown the parts that were answered.
-      if (t.reply.kind === 'clarify' || t.reply.kind === 'out_of_scope' || t.rule === 'not-covered') return false;
+      if (t.reply.kind === 'clarify' || t.reply.kind === 'out_of_scope' || t.rule === 'not-covered') return [];
       const key = t.reply.entryId ?? `${t.rule}:${t.reply.kind}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
+      if (!seen.has(key)) {
+        seen.add(key);
+        return [t];
+      }
+      // "Who led it? List their names.": the names (a kind of answer the facts given do not hold)
+      // are not in the article, and that is said, not dropped.
+      const askedElse = [...(t.reading?.specific ?? [])].some((k) => !composer.entries.get(key)?.asks.includes(k));
+      const subject =
+        t.rule === 'not-stated' && askedElse && !resembles(partOf.get(t), key)
+          ? content.knowledge.subjects.find((s) => s.about === t.reply.entryId)
+          : undefined;
+      return subject ? [{ ...t, reply: composer.notStatedBeyond(subject, lang) }] : [];
     });
     if (useful.length === 0) return traces.at(-1) as AnswerTrace;
     if (useful.length === 1) return useful[0] as AnswerTrace;

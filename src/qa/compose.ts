@@ -151,6 +151,12 @@ export class ReplyComposer {
     return { ...said, kind: 'not_in_article', blocks: [{ type: 'paragraph', text: lead }, ...said.blocks] };
   }
 
+  /** Not stated, about a subject whose facts the same reply has just given: they are not repeated. */
+  notStatedBeyond(subject: Subject, lang: Lang): Reply {
+    const text = this.ui('notStatedBeyond', lang, { subject: subject.label[lang] });
+    return { ...this.guidance('not_in_article', 'notCovered', lang), blocks: [{ type: 'paragraph', text }], entryId: subject.about };
+  }
+
   /** "Did you mean…": the two or three readings the bot hesitates between, as buttons. */
   askBack(options: readonly Entry[], lang: Lang): Reply {
     const labels = options.map((e) => this.labelOf(e, lang));
