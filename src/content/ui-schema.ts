@@ -83,6 +83,7 @@ export const uiKeys = [
   'slowDown',
   'notStated',
   'notStatedBeyond',
+  'partOffTopic',
   'askBack',
   'instructionsIgnored',
   'answerYes',

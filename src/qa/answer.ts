@@ -152,6 +152,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const injections = triggered('injection');
   const premises = triggered('premise');
   const offtopics = triggered('offtopic');
+  const isOfftopic = (folded: string) => offtopics.some(({ hits }) => hits(folded));
   const unknownTriggers = new Map(triggered('unknown').map(({ entry, hits }) => [entry.id, hits]));
   const recommendationCount = composer.recommendations.length;
   const instructionLines = content.language.instructionLines.map((source) => new RegExp(source, 'iu'));
@@ -392,7 +393,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     // A clause that asks something of its own: not a tag ("是吗", "right?") or a manner ("explain like I'm 10").
     const asks = (t: string) => {
       const folded = fold(t);
-      return !isVague(folded) && [...reader.read(folded).kinds].some((k) => k !== 'yes_no' && k !== 'explain');
+      return !isVague(folded) && ([...reader.read(folded).kinds].some((k) => k !== 'yes_no' && k !== 'explain') || isOfftopic(folded));
     };
     const out: string[] = [clauses[0] as string];
     for (const clause of clauses.slice(1)) {
@@ -416,7 +417,9 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       const folded = fold(line);
       if (!folded) continue;
       // "what do recommendation 2 and recommendation 3 have in common": one comparison, not two questions.
-      const pieces = findOrdinals(folded).length >= 2 ? [folded] : joiners(folded, (t) => reader.read(t).kinds.size > 0);
+      // A side about another topic ("what will the weather be…, and how many…") is a question of its own.
+      const asksSomething = (t: string) => reader.read(t).kinds.size > 0 || isOfftopic(t);
+      const pieces = findOrdinals(folded).length >= 2 ? [folded] : joiners(folded, asksSomething);
       for (const piece of pieces) {
         const reading = reader.read(piece);
         const before = parts.at(-1);
@@ -548,9 +551,12 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       return subject ? [{ ...t, reply: composer.notStatedBeyond(subject, lang) }] : [];
     });
     if (useful.length === 0) return traces.at(-1) as AnswerTrace;
-    if (useful.length === 1) return useful[0] as AnswerTrace;
+    // "What's the weather there, and how many were arrested?": the other topic is said to be left out.
+    const leftOut = (trace: AnswerTrace): AnswerTrace =>
+      offtopic ? { ...trace, reply: composer.notice(trace.reply, composer.ui('partOffTopic', lang)) } : trace;
+    if (useful.length === 1) return leftOut(useful[0] as AnswerTrace);
     const score = Math.min(...useful.map((t) => t.score));
-    return {
+    return leftOut({
       reply: composer.combine(
         useful.map((t) => t.reply),
         lang,
@@ -558,7 +564,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       rule: 'parts',
       score,
       reading: useful.at(-1)?.reading,
-    };
+    });
   }
 }
 
