@@ -147,10 +147,15 @@ export function compileTriggers(triggers: readonly string[], fold: (t: string) =
     else latin.push(folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   }
   const latinPattern = latin.length > 0 ? new RegExp(`(?:^|[^a-z0-9])(?:${latin.join('|')})(?=$|[^a-z0-9])`) : undefined;
+  // Folded text has no space between Chinese characters, so only a trigger that mixes in
+  // Latin letters or digits ("A股") needs the text without its spaces.
+  const pureHan = han.filter((t) => /^\p{Script=Han}+$/u.test(t));
+  const mixed = han.filter((t) => !pureHan.includes(t));
   return (folded) => {
-    if (han.length > 0) {
+    if (pureHan.some((t) => folded.includes(t))) return true;
+    if (mixed.length > 0) {
       const compact = folded.replace(/\s+/g, '');
-      if (han.some((t) => compact.includes(t))) return true;
+      if (mixed.some((t) => compact.includes(t))) return true;
     }
     return latinPattern ? latinPattern.test(folded) : false;
   };

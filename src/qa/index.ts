@@ -52,6 +52,9 @@ export class ParaphraseIndex {
   private readonly docNorm: number[];
   /** Sum of each paraphrase's feature weights, for "how much of this paraphrase the query covers". */
   private readonly docMass: number[];
+  /** Scratch sums of one search, kept between searches to spare the allocation. */
+  private dots = new Float64Array(0);
+  private covered = new Float64Array(0);
 
   private constructor(
     private readonly entries: readonly Entry[],
@@ -95,30 +98,39 @@ export class ParaphraseIndex {
    * (tolerates them), so "<script>…</script> 園區在哪裡" still finds "園區在哪裡".
    */
   search(features: Features, accept: (entry: Entry) => boolean = () => true): Match[] {
-    const dots = new Map<number, number>();
-    const covered = new Map<number, number>();
+    // Per-document sums in reused arrays: a search touches a few hundred of thousands of paraphrases.
+    const docs = this.docNorm.length;
+    if (this.dots.length !== docs) {
+      this.dots = new Float64Array(docs);
+      this.covered = new Float64Array(docs);
+    }
+    const { dots, covered } = this;
+    const touched: number[] = [];
     let queryNorm = 0;
     for (const [key, tf] of features) {
       const idf = this.idf.get(key);
       if (idf === undefined) {
         // Unknown words still count against the query's length, with the highest idf.
-        const w = tf * Math.log(1 + this.docNorm.length);
+        const w = tf * Math.log(1 + docs);
         queryNorm += w * w;
         continue;
       }
       const q = tf * idf;
       queryNorm += q * q;
       for (const { doc, weight } of this.postings.get(key) ?? []) {
-        dots.set(doc, (dots.get(doc) ?? 0) + q * weight);
-        covered.set(doc, (covered.get(doc) ?? 0) + Math.min(weight, q));
+        if (dots[doc] === 0 && covered[doc] === 0) touched.push(doc);
+        dots[doc] = (dots[doc] as number) + q * weight;
+        covered[doc] = (covered[doc] as number) + Math.min(weight, q);
       }
     }
     queryNorm = Math.sqrt(queryNorm) || 1;
     const best = new Map<number, number>();
-    for (const [doc, dot] of dots) {
+    for (const doc of touched) {
       const entryIndex = this.docEntry[doc] as number;
-      const cosine = dot / (queryNorm * (this.docNorm[doc] as number));
-      const recall = (covered.get(doc) ?? 0) / (this.docMass[doc] as number);
+      const cosine = (dots[doc] as number) / (queryNorm * (this.docNorm[doc] as number));
+      const recall = (covered[doc] as number) / (this.docMass[doc] as number);
+      dots[doc] = 0;
+      covered[doc] = 0;
       const score = cosine * (1 - RECALL_WEIGHT) + recall * RECALL_WEIGHT;
       if (score > (best.get(entryIndex) ?? 0)) best.set(entryIndex, score);
     }

@@ -124,7 +124,9 @@ function compileKindCues(
   fold: (text: string) => string,
 ): (folded: string) => Set<QuestionKind> {
   const han: { cue: string; kind: QuestionKind }[] = [];
-  const latin: { pattern: RegExp; length: number; kind: QuestionKind }[] = [];
+  /** English cues by their words joined with one space, with the kinds they ask. */
+  const latin = new Map<string, QuestionKind[]>();
+  let longestLatin = 1;
   const atEnd: { cue: string; kind: QuestionKind }[] = [];
   for (const kind of questionKinds)
     for (const raw of cuesByKind[kind]) {
@@ -132,34 +134,60 @@ function compileKindCues(
       if (!cue) continue;
       if (raw.endsWith('$')) atEnd.push({ cue: cue.replace(/\s+/g, ''), kind });
       else if (/\p{Script=Han}/u.test(cue)) han.push({ cue: cue.replace(/\s+/g, ''), kind });
-      else latin.push({ pattern: new RegExp(`(?<![a-z0-9])${escapeRegExp(cue)}(?![a-z0-9])`, 'g'), length: cue.length, kind });
+      else {
+        const words = cue.match(LATIN_WORD) ?? [];
+        const key = words.join(' ');
+        if (!key) continue;
+        latin.set(key, [...(latin.get(key) ?? []), kind]);
+        longestLatin = Math.max(longestLatin, words.length);
+      }
     }
   han.sort((a, b) => b.cue.length - a.cue.length);
-  latin.sort((a, b) => b.length - a.length);
+  const latinPrefixes = new Set<string>();
+  for (const key of latin.keys()) {
+    const words = key.split(' ');
+    for (let n = 1; n <= words.length; n++) latinPrefixes.add(words.slice(0, n).join(' '));
+  }
   return (folded) => {
     const kinds = new Set<QuestionKind>();
     const compact = folded.replace(/\s+/g, '');
-    const takenHan = new Uint8Array(compact.length);
+    const taken = new Uint8Array(compact.length);
+    const free = (from: number, to: number) => {
+      for (let i = from; i < to; i++) if (taken[i] === 1) return false;
+      return true;
+    };
     for (const { cue, kind } of han) {
       for (let at = compact.indexOf(cue); at >= 0; at = compact.indexOf(cue, at + 1)) {
-        if (takenHan.subarray(at, at + cue.length).some((x) => x === 1)) continue;
-        takenHan.fill(1, at, at + cue.length);
+        if (!free(at, at + cue.length)) continue;
+        taken.fill(1, at, at + cue.length);
         kinds.add(kind);
       }
     }
-    const takenLatin = new Uint8Array(folded.length);
-    for (const { pattern, kind } of latin) {
-      for (const m of folded.matchAll(pattern)) {
-        const at = m.index ?? 0;
-        if (takenLatin.subarray(at, at + m[0].length).some((x) => x === 1)) continue;
-        takenLatin.fill(1, at, at + m[0].length);
-        kinds.add(kind);
+    // English: at each word, the longest cue that starts there.
+    const words = folded.match(LATIN_WORD) ?? [];
+    for (let i = 0; i < words.length; ) {
+      let step = 1;
+      let found: QuestionKind[] | undefined;
+      let key = '';
+      for (let length = 1; length <= longestLatin && i + length <= words.length; length++) {
+        key = length === 1 ? (words[i] as string) : `${key} ${words[i + length - 1]}`;
+        if (!latinPrefixes.has(key)) break;
+        const kindsOfCue = latin.get(key);
+        if (kindsOfCue) {
+          found = kindsOfCue;
+          step = length;
+        }
       }
+      if (found) for (const kind of found) kinds.add(kind);
+      i += step;
     }
     for (const { cue, kind } of atEnd) if (compact.endsWith(cue)) kinds.add(kind);
     return kinds;
   };
 }
+
+/** An English word of a cue or a question ("isn't", "u.s" stay whole). */
+const LATIN_WORD = /[a-z0-9][a-z0-9'.-]*[a-z0-9]|[a-z0-9]/g;
 
 function stemLatin(text: string): string {
   return text.replace(/[a-z][a-z']*/g, (word) => stemEnglish(word));

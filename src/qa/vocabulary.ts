@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Content } from '../content/load.ts';
 import { LANGS } from '../text/script.ts';
 import { stemEnglish } from './features.ts';
@@ -19,6 +20,9 @@ export interface Vocabulary {
   /** Whether an English word (folded) is the content's, or one edit from one of its words. */
   knows(word: string): boolean;
 }
+
+/** Spelling fixes kept: a bounded memory of words already looked up. */
+const SPELLINGS_REMEMBERED = 5000;
 
 /** Words shorter than this are left as typed: one edit from a short word is too often another word. */
 const CORRECT_MIN_LENGTH = 4;
@@ -46,15 +50,9 @@ export function createVocabulary(texts: readonly string[], fold: (text: string) 
   const folded = fold(texts.join('\n'));
   for (const [ch] of folded.matchAll(HAN)) han.add(ch);
   for (const w of new Set(folded.match(WORD) ?? [])) stems.add(stemEnglish(w));
-  const byLength = new Map<number, string[]>();
-  for (const s of stems) byLength.set(s.length, [...(byLength.get(s.length) ?? []), s]);
+  const nearStems = createOneEditIndex(stems, 5);
   // A misspelling of a known word is known: one edit (a transposition counts as one) from five letters.
-  const nearKnown = (stem: string) => {
-    if (stem.length < 5) return false;
-    for (const n of [stem.length - 1, stem.length, stem.length + 1])
-      for (const s of byLength.get(n) ?? []) if (withinOneEdit(stem, s)) return true;
-    return false;
-  };
+  const nearKnown = (stem: string) => stem.length >= 5 && nearStems(stem).length > 0;
   const speller = createSpeller(new Set(folded.match(WORD) ?? []));
   return {
     correct: speller,
@@ -81,24 +79,44 @@ export function createVocabulary(texts: readonly string[], fold: (text: string) 
  * is checked against a handful of keys, not the whole vocabulary, so a long message costs little.
  */
 function createSpeller(known: ReadonlySet<string>): (folded: string) => string {
-  const byDeletion = new Map<string, string[]>();
-  const keysOf = (w: string) => [w, ...Array.from(w, (_, i) => w.slice(0, i) + w.slice(i + 1))];
-  for (const w of known) {
-    if (w.length < CORRECT_MIN_LENGTH - 1) continue;
-    for (const key of keysOf(w)) byDeletion.set(key, [...(byDeletion.get(key) ?? []), w]);
-  }
+  const near = createOneEditIndex(known, CORRECT_MIN_LENGTH - 1);
+  // Words repeat across messages and within one (it is folded in pieces): each is looked up once.
+  const fixed = new LRUCache<string, string>({ max: SPELLINGS_REMEMBERED });
+  const lookUp = (word: string): string => {
+    const found = near(word).filter((w) => word.length >= 5 || droppedOrSwapped(word, w));
+    // "read" is not a misspelling of "reads": a word the content uses in another form is left alone.
+    if (found.some((w) => sameWord(word, w))) return word;
+    // Only an unambiguous fix; with two candidates ("form" → "from" or "for"?) the word stays as typed.
+    return found.length === 1 ? (found[0] as string) : word;
+  };
   const fix = (word: string): string => {
     if (word.length < CORRECT_MIN_LENGTH || known.has(word) || word.includes("'")) return word;
-    const found = new Set<string>();
-    for (const key of keysOf(word))
-      for (const w of byDeletion.get(key) ?? [])
-        if (withinOneEdit(word, w) && (word.length >= 5 || droppedOrSwapped(word, w))) found.add(w);
-    // "read" is not a misspelling of "reads": a word the content uses in another form is left alone.
-    if ([...found].some((w) => sameWord(word, w))) return word;
-    // Only an unambiguous fix; with two candidates ("form" → "from" or "for"?) the word stays as typed.
-    return found.size === 1 ? ([...found][0] as string) : word;
+    let out = fixed.get(word);
+    if (out === undefined) {
+      out = lookUp(word);
+      fixed.set(word, out);
+    }
+    return out;
   };
   return (folded) => folded.replace(WORD, fix);
+}
+
+/**
+ * Symmetric-delete index: every word (from `minLength` letters) under itself and each of its
+ * one-letter deletions, so the words one edit from a typed word are found among a few keys.
+ */
+function createOneEditIndex(words: Iterable<string>, minLength: number): (word: string) => string[] {
+  const byDeletion = new Map<string, string[]>();
+  const keysOf = (w: string) => [w, ...Array.from(w, (_, i) => w.slice(0, i) + w.slice(i + 1))];
+  for (const w of words) {
+    if (w.length < minLength) continue;
+    for (const key of new Set(keysOf(w))) byDeletion.set(key, [...(byDeletion.get(key) ?? []), w]);
+  }
+  return (word) => {
+    const found = new Set<string>();
+    for (const key of keysOf(word)) for (const w of byDeletion.get(key) ?? []) if (withinOneEdit(word, w)) found.add(w);
+    return [...found];
+  };
 }
 
 function sameWord(a: string, b: string): boolean {
