@@ -59,15 +59,23 @@ export const entrySchema = z
      */
     triggers: z.array(z.string().trim().min(1)).default([]),
     /**
-     * A figure written in digits that applies this entry too: at least `atLeast`, in a text
-     * that also has one of the `near` words ("10,000 arrested", "抓了5000人").
+     * A figure written in digits that applies this entry too: at least `atLeast` (or at most
+     * `atMost`), in a text that also has one of the `near` words ("10,000 arrested", "抓了5000人").
      */
     /**
      * Cue phrases that apply this entry only together, one from each group ("trained" with
      * "Vietnam"): narrower than any single trigger, so such an entry is tried before others.
      */
     triggersTogether: z.array(z.array(z.string().trim().min(1)).min(1)).default([]),
-    numberCue: z.strictObject({ atLeast: z.number().int().positive(), near: z.array(z.string().trim().min(1)).min(1) }).optional(),
+    numberCue: z
+      .strictObject({
+        atLeast: z.number().int().positive().optional(),
+        /** Or a figure of at most this ("only 20 were arrested"). */
+        atMost: z.number().int().positive().optional(),
+        near: z.array(z.string().trim().min(1)).min(1),
+      })
+      .refine((cue) => cue.atLeast !== undefined || cue.atMost !== undefined, 'numberCue needs atLeast or atMost')
+      .optional(),
     /**
      * On a premise: the thing assumed is simply absent from the article (the FBI, an army). Asked
      * as a plain yes/no ("did the army take part?") the truthful kind is not_in_article; assumed

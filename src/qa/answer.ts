@@ -24,7 +24,7 @@ import { type FocusedMessage, focusMessage, MAX_QUESTIONS, stripMarkup } from '.
 import { answersStructurally, type Candidate, rankCandidates, subjectFit, subjectWeights } from './rank.ts';
 import { createMatchFold, createReader, type Reading } from './reading.ts';
 import { compileVagueCheck } from './vague.ts';
-import { contentTexts, createVocabulary } from './vocabulary.ts';
+import { contentTexts, createVocabulary, spellingTexts } from './vocabulary.ts';
 
 const MEMO_ENTRIES = 2000;
 
@@ -35,10 +35,14 @@ const MEMO_ENTRIES = 2000;
 const STATED_MIN_SUBJECT_FIT = 0.3;
 /** A candidate at or above this score is answered; below it the question is not recognised. */
 export const ANSWER_THRESHOLD = 0.3;
+/** …and an entry that answers another kind of question than the one asked ("哪裡" asked, advice given) must be this close. */
+const OTHER_KIND_THRESHOLD = 0.45;
 /** A candidate that fits both the kind of question and its subject is answered from this score. */
 const STRUCTURE_THRESHOLD = 0.18;
 /** …and, when the question has words of its own, resembles it at least this much. */
 const STRUCTURE_MIN_SIMILARITY = 0.15;
+/** Similarity at which an entry answering the kind asked, about all the question names, outweighs unknown words. */
+const FITS_ALL_SIMILARITY = 0.5;
 /** Subject fit of an entry about everything the question names. */
 const FULL_FIT = 0.999;
 /** A match this close is answered even when the message also carries instructions. */
@@ -144,7 +148,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const subjects = new Map<string, Subject>(content.knowledge.subjects.map((s) => [s.id, s]));
   const index = indexed ? ParaphraseIndex.restore(entries, indexed) : ParaphraseIndex.build(entries, contentFold);
   const subjectWeight = subjectWeights(entries);
-  const vocabulary = createVocabulary(contentTexts(content), contentFold);
+  const vocabulary = createVocabulary(contentTexts(content), contentFold, spellingTexts(content));
   // What users type is also spell-checked against the content's own words.
   const fold = (text: string) => vocabulary.correct(contentFold(text));
   const triggered = (kind: Entry['kind']) =>
@@ -251,7 +255,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     c.kindFit > 0 && c.subjectFit > 0
       ? c.score >= STRUCTURE_THRESHOLD &&
         (!ownWords || c.similarity >= STRUCTURE_MIN_SIMILARITY || (c.subjectFit >= FULL_FIT && reading.subjects.size >= 2))
-      : c.similarity >= ANSWER_THRESHOLD;
+      : c.similarity >= (c.kindFit < 0 ? OTHER_KIND_THRESHOLD : ANSWER_THRESHOLD);
 
   const answerRanked = (part: Part, lang: Lang): AnswerTrace => {
     const { ranked, stated } = candidatesFor(part);
@@ -272,7 +276,17 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     const unknown = vocabulary.unknownShare(part.folded);
     // In a long sentence unknown words are more likely noise around the question than its point.
     const focused = unknown.total <= UNKNOWN_MAX_WORDS;
-    if (best && best.entry.kind !== 'unknown' && focused && unknown.share >= UNKNOWN_SHARE && best.similarity < UNKNOWN_OVERRIDE) {
+    // An entry that answers the kind asked, about all it names, in words close to the question's
+    // is what was asked: the unknown words are the asker's own ("contribute during the op").
+    const fitsAll = best !== undefined && best.kindFit > 0 && best.subjectFit >= FULL_FIT && best.similarity >= FITS_ALL_SIMILARITY;
+    if (
+      best &&
+      best.entry.kind !== 'unknown' &&
+      focused &&
+      unknown.share >= UNKNOWN_SHARE &&
+      best.similarity < UNKNOWN_OVERRIDE &&
+      !fitsAll
+    ) {
       const subject = namedSubject(part) ?? defaultSubject();
       if (subject)
         return {
@@ -528,7 +542,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     const partOf = new Map(traces.map((t, i) => [t, asked[i] as Part]));
     // A false claim outside the question ("They were all released. Where are they now?") is corrected first.
     // "…outside Bangkok, and Thai police picked up around fifty": each false claim is corrected.
-    const claims = scanned === undefined ? [] : premises.filter(({ hits }) => hits(scanned)).slice(0, MAX_QUESTIONS - 1);
+    const claims = scanned === undefined ? [] : premises.filter(({ hits }) => hits(scanned)).slice(0, MAX_QUESTIONS);
     const corrected = new Set(traces.map((t) => t.reply.entryId));
     if (!traces.some((t) => t.rule === 'offtopic')) {
       for (const claim of claims.reverse()) {

@@ -166,9 +166,9 @@ const FIGURE = /\d{1,3}(?:[, ]\d{3})+(?!\d)|\d+/g;
 
 const PEOPLE_AFTER = /^\s*(people|persons|suspects|scammers|workers|victims|人|名|个|個)/;
 
-/** A matcher for a numberCue: a figure of at least `atLeast` with one of the `near` words. */
+/** A matcher for a numberCue: a figure in its range (atLeast…atMost) with one of the `near` words. */
 export function compileNumberCue(
-  cue: { atLeast: number; near: readonly string[] },
+  cue: { atLeast?: number; atMost?: number; near: readonly string[] },
   fold: (t: string) => string,
 ): (folded: string) => boolean {
   const near = compileTriggers(cue.near, fold);
@@ -176,7 +176,8 @@ export function compileNumberCue(
     if (!near(folded)) return false;
     for (const match of folded.matchAll(FIGURE)) {
       const value = Number(match[0].replace(/[, ]/g, ''));
-      if (value < cue.atLeast) continue;
+      if (cue.atLeast !== undefined && value < cue.atLeast) continue;
+      if (cue.atMost !== undefined && value > cue.atMost) continue;
       // "arrests in 2025" is a year, not a count: a year-like figure counts only before people.
       const yearLike = /^(19|20)\d\d$/.test(match[0]);
       if (yearLike && !PEOPLE_AFTER.test(folded.slice((match.index ?? 0) + match[0].length))) continue;

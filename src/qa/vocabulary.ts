@@ -30,11 +30,24 @@ const CORRECT_MIN_LENGTH = 4;
 const HAN = /\p{Script=Han}/gu;
 const WORD = /[a-z][a-z']*/g;
 
+/** Every text of the content, for spelling: a typo of any word the content uses is that word. */
+export function spellingTexts(content: Content): string[] {
+  const texts = contentTexts(content);
+  for (const e of content.knowledge.entries) for (const lang of LANGS) texts.push(...e.questions[lang]);
+  for (const e of content.knowledge.entries) texts.push(...e.triggers);
+  return texts;
+}
+
+/** The words of what the content is about: the article, how it is asked about, the topics it declines. */
 export function contentTexts(content: Content): string[] {
   const texts: string[] = content.article.blocks.map((b) => b.text);
   for (const e of content.knowledge.entries) {
-    for (const lang of LANGS) texts.push(...e.questions[lang], e.answer[lang]);
-    texts.push(...e.triggers, ...e.citations.map((c) => c.quote));
+    // The questions of what the article does not say (its unknowns and false claims) are in
+    // words it never uses: "were any of them women?" stays about something it does not mention.
+    const saysNothing = e.kind === 'unknown' || e.kind === 'premise';
+    for (const lang of LANGS) texts.push(...(saysNothing ? [] : e.questions[lang]), e.answer[lang]);
+    if (!saysNothing) texts.push(...e.triggers);
+    texts.push(...e.citations.map((c) => c.quote));
   }
   for (const s of content.knowledge.subjects) texts.push(...s.terms, ...LANGS.map((l) => s.label[l]));
   for (const cues of Object.values(content.language.kinds)) texts.push(...cues.map((c) => c.replace(/\$$/, '')));
@@ -43,7 +56,11 @@ export function contentTexts(content: Content): string[] {
   return texts;
 }
 
-export function createVocabulary(texts: readonly string[], fold: (text: string) => string): Vocabulary {
+export function createVocabulary(
+  texts: readonly string[],
+  fold: (text: string) => string,
+  spelling: readonly string[] = texts,
+): Vocabulary {
   const han = new Set<string>();
   const stems = new Set<string>();
   // One fold of everything: script conversion costs per call far more than per character.
@@ -53,7 +70,8 @@ export function createVocabulary(texts: readonly string[], fold: (text: string) 
   const nearStems = createOneEditIndex(stems, 5);
   // A misspelling of a known word is known: one edit (a transposition counts as one) from five letters.
   const nearKnown = (stem: string) => stem.length >= 5 && nearStems(stem).length > 0;
-  const speller = createSpeller(new Set(folded.match(WORD) ?? []));
+  const spelled = spelling === texts ? folded : fold(spelling.join('\n'));
+  const speller = createSpeller(new Set(spelled.match(WORD) ?? []));
   return {
     correct: speller,
     knows: (word) => stems.has(stemEnglish(word)) || nearKnown(stemEnglish(word)),
