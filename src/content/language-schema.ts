@@ -61,6 +61,8 @@ export const languageFileSchema = z.strictObject({
   requests: z.array(phrase).default([]),
   /** Casual words and characters that say nothing about what is asked (啊, 嘛, lol, basically). */
   casual: z.array(phrase),
+  /** English function words ("anyone", "over", "besides"): never what a question is about, so never unknown. */
+  functionWords: z.array(phrase).default([]),
   /** Words that only point (这个, that, the other thing): a message of only these and casual words asks nothing. */
   vague: z.array(phrase).default([]),
 });

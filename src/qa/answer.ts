@@ -58,7 +58,7 @@ const CUED_UNKNOWN_MIN = 0.12;
 /** Share of the question's weight on words the content knows, above which it is "about the article". */
 const IN_DOMAIN_COVERAGE = 0.55;
 /** A question this much made of words the content never uses asks about something the article does not mention… */
-const UNKNOWN_SHARE = 0.2;
+const UNKNOWN_SHARE = 0.34;
 /** …when it is a short question, of at most this many words (Chinese: characters)… */
 const UNKNOWN_MAX_WORDS = 16;
 /** …unless it is this close to a known paraphrase anyway. */
@@ -148,7 +148,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const subjects = new Map<string, Subject>(content.knowledge.subjects.map((s) => [s.id, s]));
   const index = indexed ? ParaphraseIndex.restore(entries, indexed) : ParaphraseIndex.build(entries, contentFold);
   const subjectWeight = subjectWeights(entries);
-  const vocabulary = createVocabulary(contentTexts(content), contentFold, spellingTexts(content));
+  const vocabulary = createVocabulary(contentTexts(content), contentFold, spellingTexts(content), content.language.functionWords);
   // What users type is also spell-checked against the content's own words.
   const fold = (text: string) => vocabulary.correct(contentFold(text));
   const triggered = (kind: Entry['kind']) =>
@@ -551,6 +551,13 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
         if (!inPart && !corrected.has(claim.entry.id))
           traces.unshift({ reply: composer.fromEntry(claim.entry, lang), rule: 'premise', score: 1 });
       }
+    }
+    // "…and Thai police picked up fifty. Am I remembering this right?": the corrections answer it.
+    const checksClaims = (t: AnswerTrace) =>
+      t.rule === 'not-stated' && (t.reading?.subjects.size ?? 0) === 0 && (t.reading?.specific.size ?? 0) === 0;
+    if (traces.some((t) => t.rule === 'premise') && traces.some(checksClaims)) {
+      const kept = traces.filter((t) => !checksClaims(t));
+      traces.splice(0, traces.length, ...kept);
     }
     if (traces.length === 1) return traces[0] as AnswerTrace;
     // "金边这周天气怎么样？会下雨吗？": a topic of its own, and nothing of the article asked around it.

