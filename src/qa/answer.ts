@@ -35,7 +35,10 @@ const MEMO_ENTRIES = 2000;
 const STATED_MIN_SUBJECT_FIT = 0.3;
 /** A candidate at or above this score is answered; below it the question is not recognised. */
 export const ANSWER_THRESHOLD = 0.3;
-/** …and an entry that answers another kind of question than the one asked ("哪裡" asked, advice given) must be this close. */
+/**
+ * …and an entry that answers another kind of question than the one asked ("哪裡" asked, advice
+ * given), or is about none of what it names and answers none of what it asks, must be this close.
+ */
 const OTHER_KIND_THRESHOLD = 0.45;
 /** A candidate that fits both the kind of question and its subject is answered from this score. */
 const STRUCTURE_THRESHOLD = 0.18;
@@ -50,6 +53,8 @@ const CONFIDENT_THRESHOLD = 0.55;
 /** Below this score, a runner-up closer than ASK_BACK_MARGIN makes the bot ask which was meant. */
 const ASK_BACK_BELOW = 0.6;
 const ASK_BACK_MARGIN = 0.06;
+/** Below this similarity even related entries are asked back between. */
+const KIN_SURE = 0.45;
 
 /** Added to an `unknown` entry whose cue phrase is present ("exactly", "which prison"). */
 const UNKNOWN_TRIGGER_BONUS = 0.3;
@@ -255,7 +260,10 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     c.kindFit > 0 && c.subjectFit > 0
       ? c.score >= STRUCTURE_THRESHOLD &&
         (!ownWords || c.similarity >= STRUCTURE_MIN_SIMILARITY || (c.subjectFit >= FULL_FIT && reading.subjects.size >= 2))
-      : c.similarity >= (c.kindFit < 0 ? OTHER_KIND_THRESHOLD : ANSWER_THRESHOLD);
+      : c.similarity >= (c.kindFit < 0 || unrelated(c, reading) ? OTHER_KIND_THRESHOLD : ANSWER_THRESHOLD);
+  /** Neither about anything the question names nor answering what it asks: only words in common. */
+  const unrelated = (c: Candidate, reading: Reading) =>
+    c.subjectFit === 0 && c.kindFit <= 0 && reading.subjects.size > 0 && reading.specific.size + reading.kinds.size > 0;
 
   const answerRanked = (part: Part, lang: Lang): AnswerTrace => {
     const { ranked, stated } = candidatesFor(part);
@@ -303,7 +311,9 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       // A runner-up that fits less of what was understood is no rival, however close its score.
       const top = Math.max(0, ...ranked.map((c) => c.similarity));
       const rival = runnerUp !== undefined && understandingTier(runnerUp, top) >= understandingTier(best, top);
-      if (runnerUp && rival && best.score < ASK_BACK_BELOW && margin < ASK_BACK_MARGIN && !closeKin(best.entry, runnerUp.entry)) {
+      // Related entries (short and long summary) need no "which one?", unless neither is close to the question.
+      const kin = closeKin(best.entry, runnerUp?.entry) && (best.similarity >= KIN_SURE || sameSource(best.entry, runnerUp?.entry));
+      if (runnerUp && rival && best.score < ASK_BACK_BELOW && margin < ASK_BACK_MARGIN && !kin) {
         const options = [best, runnerUp, ...rest.filter((c) => c !== runnerUp && best.score - c.score < ASK_BACK_MARGIN * 2)].slice(0, 3);
         return {
           reply: composer.askBack(
@@ -618,7 +628,14 @@ function understandingTier(c: Candidate, topSimilarity: number): number {
 }
 
 /** Entries that answer the same question for a reader (the short and long summary): no need to ask which. */
-function closeKin(a: Entry, b: Entry): boolean {
+/** Two entries resting on the same block (the advice to the public and the second recommendation). */
+function sameSource(a: Entry, b: Entry | undefined): boolean {
+  const blocks = new Set(a.citations.map((c) => c.block));
+  return b?.citations.some((c) => blocks.has(c.block)) === true;
+}
+
+function closeKin(a: Entry, b: Entry | undefined): boolean {
+  if (!b) return false;
   return a.more === b.id || b.more === a.id || a.why === b.id || b.why === a.id || a.related.includes(b.id) || b.related.includes(a.id);
 }
 
