@@ -15,6 +15,7 @@ import {
   findFollowUp,
   findOrdinal,
   findOrdinals,
+  findThingsCount,
   isBareOrdinal,
   refersToTwo,
 } from './cues.ts';
@@ -61,9 +62,11 @@ const UNKNOWN_TRIGGER_BONUS = 0.3;
 /** A cued unknown needs at least this similarity of its own to take the answer. */
 const CUED_UNKNOWN_MIN = 0.12;
 /** Share of the question's weight on words the content knows, above which it is "about the article". */
-const IN_DOMAIN_COVERAGE = 0.55;
+const IN_DOMAIN_COVERAGE = 0.7;
 /** A question this much made of words the content never uses asks about something the article does not mention… */
 const UNKNOWN_SHARE = 0.34;
+/** …and, naming none of the article's subjects, this much: about another topic altogether. */
+const OFF_TOPIC_SHARE = 0.6;
 /** …when it is a short question, of at most this many words (Chinese: characters)… */
 const UNKNOWN_MAX_WORDS = 16;
 /** …unless it is this close to a known paraphrase anyway. */
@@ -92,6 +95,7 @@ export type AnswerRule =
   | 'offtopic'
   | 'ordinal'
   | 'follow-up'
+  | 'compare'
   | 'match'
   | 'structure'
   | 'not-stated'
@@ -295,7 +299,18 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       best.similarity < UNKNOWN_OVERRIDE &&
       !fitsAll
     ) {
-      const subject = namedSubject(part) ?? defaultSubject();
+      const named = namedSubject(part);
+      // Mostly words the content never uses, and none of its subjects: another topic altogether.
+      if (!named && unknown.share >= OFF_TOPIC_SHARE)
+        return {
+          reply: composer.guidance('out_of_scope', 'noMatch', lang),
+          rule: 'no-match',
+          score: best.score,
+          margin,
+          reading,
+          considered,
+        };
+      const subject = named ?? defaultSubject();
       if (subject)
         return {
           reply: composer.notStated(subject, lang),
@@ -341,6 +356,24 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       return { reply: composer.guidance('not_in_article', 'notCovered', lang), rule: 'not-covered', score, margin, reading, considered };
     }
     return { reply: composer.guidance('out_of_scope', 'noMatch', lang), rule: 'no-match', score, margin, reading, considered };
+  };
+
+  /**
+   * "Compare what Cambodia did vs what China did", "各自負責咗啲乜": what the article says of each
+   * subject compared, side by side (the article itself and the setting of everything are not compared).
+   */
+  const comparedEntries = (part: Part): Entry[] => {
+    const seen = new Set<string>();
+    const out: Entry[] = [];
+    for (const id of part.reading.subjects) {
+      if (id === 'article' || id === content.knowledge.defaultSubject) continue;
+      const about = subjects.get(id)?.about;
+      const entry = about ? composer.entries.get(about) : undefined;
+      if (!entry || seen.has(entry.id)) continue;
+      seen.add(entry.id);
+      out.push(entry);
+    }
+    return out.slice(0, MAX_QUESTIONS);
   };
 
   /** A yes/no question gets its yes (or "not exactly" when it limits what the article says more broadly). */
@@ -401,7 +434,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       return recommendation(ordinal.last ? recommendationCount : ordinal.n, lang);
     }
     // "文章的四條建議是什麼?" counts the recommendations: the list (with a correction when the count is wrong).
-    const count = findAdviceCount(folded);
+    const count = findAdviceCount(folded) ?? (part.reading.kinds.has('advice') ? findThingsCount(folded) : undefined);
     if (count !== undefined) {
       const list = composer.adviceList(lang);
       if (count <= recommendationCount) return { reply: list, rule: 'ordinal', score: 1 };
@@ -417,6 +450,14 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       return { reply: composer.fromEntry(target, lang), rule: 'follow-up', score: 1 };
     }
     if (isVague(folded)) return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0, reading: part.reading };
+    const compared = part.reading.kinds.has('compare') ? comparedEntries(part) : [];
+    if (compared.length >= 2) {
+      const reply = composer.combine(
+        compared.map((e) => composer.fromEntry(e, lang)),
+        lang,
+      );
+      return { reply, rule: 'compare', score: 1, reading: part.reading };
+    }
     return answerRanked(part, lang);
   };
 

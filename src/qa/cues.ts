@@ -110,6 +110,22 @@ export function findAdviceCount(folded: string): number | undefined {
   return undefined;
 }
 
+const EN_THINGS_COUNT =
+  /\b(two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:[a-z]+\s+)?(?:things|points|steps|ideas|items|ways)\b/;
+const ZH_THINGS_COUNT = /(?<!第\s*)([两二三四五六七八九十]|\d{1,2})\s*(?:件事|点|个方面|样|条)/;
+
+/**
+ * A count of things in a question that already asks for advice ("the 4 things China says should
+ * be done", "要做的四件事"): the recommendations, counted loosely. Read only alongside the advice kind.
+ */
+export function findThingsCount(folded: string): number | undefined {
+  const zh = ZH_THINGS_COUNT.exec(folded);
+  if (zh) return zhNumber((zh[1] as string).replace('两', '二'));
+  const en = EN_THINGS_COUNT.exec(folded);
+  if (en) return EN_COUNTS[en[1] as string] ?? Number(en[1]);
+  return undefined;
+}
+
 const WHY =
   /^(那|那么|所以|and|so|but)?\s*(为什么|为何|为啥|怎么会|什么原因|原因呢?|原因是什么|why|why so|how come|why is that|for what reason)\s*(呢|啊|吗)?$/;
 const MORE =

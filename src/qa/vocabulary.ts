@@ -105,7 +105,8 @@ function createSpeller(known: ReadonlySet<string>): (folded: string) => string {
   // Words repeat across messages and within one (it is folded in pieces): each is looked up once.
   const fixed = new LRUCache<string, string>({ max: SPELLINGS_REMEMBERED });
   const lookUp = (word: string): string => {
-    const found = near(word).filter((w) => word.length >= 5 || droppedOrSwapped(word, w));
+    // Typos rarely touch the first letter ("iphone" is not a misspelt "phone").
+    const found = near(word).filter((w) => w[0] === word[0] && (word.length >= 5 || droppedOrSwapped(word, w)));
     // "read" is not a misspelling of "reads": a word the content uses in another form is left alone.
     if (found.some((w) => sameWord(word, w))) return word;
     // Only an unambiguous fix; with two candidates ("form" → "from" or "for"?) the word stays as typed.
