@@ -5,7 +5,7 @@ import type { EvalSummary } from './evaluate.ts';
  * measured scores so a regression shows; raise them as the scores rise. Targets: ≥ 95% on every
  * set, confident-wrong ≤ 1%, 100% on unanswerable, false-premise and hostile questions.
  *
- * questions.yaml is the development set the matcher was tuned on. holdout.yaml, holdout-2.yaml and holdout-3.yaml
+ * questions.yaml is the development set the matcher was tuned on. holdout.yaml and holdout-2…4.yaml
  * were written blind (by someone shown only the article, not the content or the development set)
  * and measure how well that tuning generalises; a holdout question is never added to content.
  */
@@ -37,6 +37,13 @@ export const EVAL_FLOORS: readonly EvalFloor[] = [
     total: 0.91,
     categories: { false_premise: 1, hostile: 1 },
     confidentWrong: 0.05,
+  },
+  {
+    // The second sealed check; its first run was the honest figure (79%, 14% confident-wrong).
+    file: 'test/eval/holdout-4.yaml',
+    total: 0.9,
+    categories: {},
+    confidentWrong: 0.08,
   },
 ];
 
