@@ -61,6 +61,11 @@ export const languageFileSchema = z.strictObject({
   requests: z.array(phrase).default([]),
   /** Casual words and characters that say nothing about what is asked (啊, 嘛, lol, basically). */
   casual: z.array(phrase),
+  /**
+   * "除了打電話騙錢，還搞啥?", "besides scamming, what other crimes…": what the asker already knows,
+   * between a `before` word and an `after` word (or the question's wh-word), is not the answer wanted.
+   */
+  besides: z.strictObject({ before: z.array(phrase), after: z.array(phrase) }).default({ before: [], after: [] }),
   /** English function words ("anyone", "over", "besides"): never what a question is about, so never unknown. */
   functionWords: z.array(phrase).default([]),
   /** Words that only point (这个, that, the other thing): a message of only these and casual words asks nothing. */

@@ -270,7 +270,8 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     c.subjectFit === 0 && c.kindFit <= 0 && reading.subjects.size > 0 && reading.specific.size + reading.kinds.size > 0;
 
   const answerRanked = (part: Part, lang: Lang): AnswerTrace => {
-    const { ranked, stated } = candidatesFor(part);
+    const { ranked: candidates, stated } = candidatesFor(part);
+    const ranked = withoutWhatIsKnown(part.folded, candidates);
     const all = ranked;
     const [best, ...rest] = ranked;
     const runnerUp = rest.find((c) => c.entry.id !== best?.entry.id);
@@ -376,6 +377,16 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     return out.slice(0, MAX_QUESTIONS);
   };
 
+  const knownClause = compileBesides(content.language.besides, plainFold);
+  /** "除了打電話騙錢，還搞啥別的?": the entry that says what the asker already named is not the answer. */
+  const withoutWhatIsKnown = (folded: string, ranked: Candidate[]): Candidate[] => {
+    const clause = knownClause(folded);
+    if (!clause || ranked.length < 2) return ranked;
+    const known = index.search(extractFeatures(fold(clause)), answerable)[0];
+    if (!known || known.score < ANSWER_THRESHOLD || ranked[0]?.entry.id !== known.entry.id) return ranked;
+    return ranked.slice(1);
+  };
+
   /** A yes/no question gets its yes (or "not exactly" when it limits what the article says more broadly). */
   const answerYesNo = (reply: Reply, best: Candidate, reading: Reading): Reply => {
     if (!reading.yesNo || reply.kind !== 'answer' || best.entry.kind === 'premise') return reply;
@@ -450,7 +461,9 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       return { reply: composer.fromEntry(target, lang), rule: 'follow-up', score: 1 };
     }
     if (isVague(folded)) return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0, reading: part.reading };
-    const compared = part.reading.kinds.has('compare') ? comparedEntries(part) : [];
+    // Compared side by side only when nothing narrower is asked ("which was the biggest, and how did it compare").
+    const narrower = part.reading.specific.size > 0 || [...unknownTriggers.values()].some((hits) => hits(folded));
+    const compared = part.reading.kinds.has('compare') && !narrower ? comparedEntries(part) : [];
     if (compared.length >= 2) {
       const reply = composer.combine(
         compared.map((e) => composer.fromEntry(e, lang)),
@@ -713,6 +726,23 @@ function compileJoiners(joiners: readonly string[], fold: (t: string) => string)
 }
 
 /** Whether a folded sentence starts with one of `phrases`, after a polite opening ("please", "can you", "请"). */
+/** The clause of "besides X, …" (X), read on folded text where the comma is gone. */
+function compileBesides(words: { before: readonly string[]; after: readonly string[] }, fold: (text: string) => string) {
+  const alternatives = (list: readonly string[]) =>
+    list
+      .map((w) => fold(w))
+      .filter(Boolean)
+      .sort((a, b) => b.length - a.length)
+      .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('|');
+  if (words.before.length === 0 || words.after.length === 0) return (): string | undefined => undefined;
+  const pattern = new RegExp(
+    `(?:^|\\s|(?<=\\p{Script=Han}))(?:${alternatives(words.before)})\\s*(.{2,40}?)\\s*(?:${alternatives(words.after)})`,
+    'u',
+  );
+  return (folded: string): string | undefined => pattern.exec(folded)?.[1];
+}
+
 function compileStarts(phrases: readonly string[], fold: (text: string) => string): (folded: string) => boolean {
   const alternatives = phrases
     .map((p) => fold(p))

@@ -22,6 +22,8 @@ const GENERAL_KIND_WEIGHT: Partial<Record<QuestionKind, number>> = {
 const KIND_WEIGHT = 0.15;
 /** Weight of "the entry is about what the question names". */
 const SUBJECT_WEIGHT = 0.25;
+/** …in a yes/no question that asks no other kind. */
+const YES_NO_SUBJECT_WEIGHT = 0.4;
 
 export interface Candidate {
   entry: Entry;
@@ -88,6 +90,9 @@ export function rankCandidates(
   weight: (subject: string) => number,
 ): Candidate[] {
   const similarity = new Map(index.search(features, accept).map((m) => [m.entry.id, m.score]));
+  // A bare yes/no question ("中國警方有冇參與?") has no kind to go on: what it is about counts for more.
+  const bareYesNo = reading.yesNo && reading.kinds.size === 1;
+  const subjectWeight = bareYesNo ? YES_NO_SUBJECT_WEIGHT : SUBJECT_WEIGHT;
   const out: Candidate[] = [];
   for (const entry of entries) {
     if (!accept(entry)) continue;
@@ -95,7 +100,7 @@ export function rankCandidates(
     const k = kindFit(entry, reading);
     const s = subjectFit(entry, reading.subjects, weight);
     if (sim === 0 && (k <= 0 || s === 0)) continue;
-    out.push({ entry, similarity: sim, kindFit: k, subjectFit: s, score: sim + KIND_WEIGHT * k + SUBJECT_WEIGHT * s });
+    out.push({ entry, similarity: sim, kindFit: k, subjectFit: s, score: sim + KIND_WEIGHT * k + subjectWeight * s });
   }
   return out.sort((a, b) => b.score - a.score);
 }
