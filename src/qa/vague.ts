@@ -1,7 +1,7 @@
 /**
  * A message that points at nothing ("那个……咋说来着？", "ok but what about the other thing tho",
- * "咁點啊？", "asdfgh??"): once casual words and words that only point (this, that, 那个) are
- * taken away, nothing is left to answer, or one word nobody knows. Such a message is asked to
+ * "咁點啊？", "asdfgh jkl"): once casual words and words that only point (this, that, 那个) are
+ * taken away, nothing is left to answer, or a word or two nobody knows. Such a message is asked to
  * say more (clarify); it is not "outside the article", which needs a topic of its own.
  */
 export function compileVagueCheck(
@@ -20,8 +20,9 @@ export function compileVagueCheck(
   return (folded) => {
     const residue = (pattern ? folded.replace(pattern, ' ') : folded).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
     if (residue.length === 0) return true;
-    // One made-up token ("asdfgh"): nothing to go on.
-    return /^[a-z]+$/.test(residue) && !isKnownWord(residue);
+    // Made-up tokens only ("asdfgh jkl"): nothing to go on.
+    const tokens = residue.split(' ');
+    return tokens.length <= 3 && tokens.every((t) => /^[a-z]+$/.test(t) && !isKnownWord(t));
   };
 }
 

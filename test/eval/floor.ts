@@ -5,7 +5,7 @@ import type { EvalSummary } from './evaluate.ts';
  * measured scores so a regression shows; raise them as the scores rise. Targets: ≥ 95% on every
  * set, confident-wrong ≤ 1%, 100% on unanswerable, false-premise and hostile questions.
  *
- * questions.yaml is the development set the matcher was tuned on. holdout.yaml and holdout-2…4.yaml
+ * questions.yaml is the development set the matcher was tuned on. holdout.yaml and holdout-2…5.yaml
  * were written blind (by someone shown only the article, not the content or the development set)
  * and measure how well that tuning generalises; a holdout question is never added to content.
  */
@@ -44,6 +44,13 @@ export const EVAL_FLOORS: readonly EvalFloor[] = [
     total: 0.9,
     categories: {},
     confidentWrong: 0.08,
+  },
+  {
+    // The third sealed check; its first run was the honest figure (86%, 7% confident-wrong).
+    file: 'test/eval/holdout-5.yaml',
+    total: 0.92,
+    categories: { hostile: 1 },
+    confidentWrong: 0.06,
   },
 ];
 

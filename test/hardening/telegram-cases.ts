@@ -338,7 +338,9 @@ const inputCases: HardeningCase[] = [
           ['remind', '', 'Scheduled anti-fraud reminders'],
           ['remind', 'sometimes', 'Scheduled anti-fraud reminders'],
           ['foo', '', ui('clarify')],
-          ['foo', 'bar baz', ui('noMatch')],
+          // Made-up words are asked to say more; a real question on another topic is out of scope.
+          ['foo', 'bar baz', ui('clarify')],
+          ['foo', 'write me a haiku about the ocean', ui('noMatch')],
         ];
         const summary: string[] = [];
         for (const [i, [name, args, expected]] of cases.entries()) {
