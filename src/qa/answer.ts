@@ -23,7 +23,7 @@ import { extractFeatures } from './features.ts';
 import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
 import { type FocusedMessage, focusMessage, MAX_QUESTIONS, stripMarkup } from './message.ts';
 import { answersStructurally, type Candidate, rankCandidates, subjectFit, subjectWeights } from './rank.ts';
-import { createMatchFold, createReader, type Reading } from './reading.ts';
+import { createMatchFold, createReader, type Reading, startsWithQuestionWord } from './reading.ts';
 import { compileVagueCheck } from './vague.ts';
 import { contentTexts, createVocabulary, spellingTexts } from './vocabulary.ts';
 
@@ -46,7 +46,7 @@ const STRUCTURE_THRESHOLD = 0.18;
 /** …and, when the question has words of its own, resembles it at least this much. */
 const STRUCTURE_MIN_SIMILARITY = 0.15;
 /** Similarity at which an entry answering the kind asked, about all the question names, outweighs unknown words. */
-const FITS_ALL_SIMILARITY = 0.5;
+const FITS_ALL_SIMILARITY = 0.6;
 /** Subject fit of an entry about everything the question names. */
 const FULL_FIT = 0.999;
 /** A match this close is answered even when the message also carries instructions. */
@@ -462,7 +462,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     }
     if (isVague(folded)) return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score: 0, reading: part.reading };
     // Compared side by side only when nothing narrower is asked ("which was the biggest, and how did it compare").
-    const narrower = part.reading.specific.size > 0 || [...unknownTriggers.values()].some((hits) => hits(folded));
+    const narrower = part.reading.specific.size > 0 || [...unknownTriggers.values()].some((hits) => hits(part.message));
     const compared = part.reading.kinds.has('compare') && !narrower ? comparedEntries(part) : [];
     if (compared.length >= 2) {
       const reply = composer.combine(
@@ -481,7 +481,8 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     // A clause that asks something of its own: not a tag ("是吗", "right?") or a manner ("explain like I'm 10").
     const asks = (t: string) => {
       const folded = fold(t);
-      return !isVague(folded) && ([...read(folded).kinds].some((k) => k !== 'yes_no' && k !== 'explain') || isOfftopic(folded));
+      const asksOwn = [...read(folded).kinds].some((k) => k !== 'yes_no' && k !== 'explain') || startsWithQuestionWord(folded);
+      return !isVague(folded) && (asksOwn || isOfftopic(folded));
     };
     const out: string[] = [clauses[0] as string];
     for (const clause of clauses.slice(1)) {
@@ -506,7 +507,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       if (!folded) continue;
       // "what do recommendation 2 and recommendation 3 have in common": one comparison, not two questions.
       // A side about another topic ("what will the weather be…, and how many…") is a question of its own.
-      const asksSomething = (t: string) => read(t).kinds.size > 0 || isOfftopic(t);
+      const asksSomething = (t: string) => read(t).kinds.size > 0 || startsWithQuestionWord(t) || isOfftopic(t);
       const pieces = findOrdinals(folded).length >= 2 ? [folded] : joiners(folded, asksSomething);
       for (const piece of pieces) {
         const reading = read(piece);

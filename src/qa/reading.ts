@@ -39,6 +39,11 @@ export function createMatchFold(language: LanguageData, fold: (text: string) => 
 const WH_START = /^(what|who|whom|whose|when|where|why|how|which)\b/;
 const ZH_WH = /什么|怎么|哪|谁|多少|为什么|几/;
 
+/** A clause that starts with a question word asks something of its own, whatever its kind ("what crimes…"). */
+export function startsWithQuestionWord(folded: string): boolean {
+  return WH_START.test(folded);
+}
+
 export function createReader(language: LanguageData, subjects: readonly Subject[], fold: (text: string) => string): Reader {
   const normalize = compileVariants(language.variants, fold);
   const normalizedFold = (text: string) => normalize(fold(text));
@@ -181,7 +186,8 @@ function compileKindCues(
       if (found) for (const kind of found) kinds.add(kind);
       i += step;
     }
-    for (const { cue, kind } of atEnd) if (compact.endsWith(cue)) kinds.add(kind);
+    // A cue at the end counts unless a longer cue already read those characters ("区别在哪" is not "在哪").
+    for (const { cue, kind } of atEnd) if (compact.endsWith(cue) && free(compact.length - cue.length, compact.length)) kinds.add(kind);
     return kinds;
   };
 }
