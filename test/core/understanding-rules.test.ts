@@ -127,3 +127,33 @@ describe('advice, compared recommendations and premises', () => {
     expect(blocksOf(reply)).toContain('p6');
   });
 });
+
+describe('comparisons, claims and made-up words', () => {
+  it('two subjects compared are answered side by side: what Cambodia did [p1, p3] and what China did [p5]', async () => {
+    const reply = await ask('Compare what Cambodia did vs what China did in this operation.');
+    expect(reply.kind).toBe('answer');
+    expect(blocksOf(reply)).toEqual(expect.arrayContaining(['p3', 'p5']));
+  });
+
+  it('a clause that starts with a question word is a question of its own, even joined by "and"', async () => {
+    const reply = await ask("What crimes were the gangs involved in, and what did China's police contribute?");
+    const text = renderText(reply);
+    expect(text).toMatch(/money laundering/);
+    expect(text).toMatch(/intelligence/);
+  });
+
+  it('the claim that China did nothing is corrected from what it did [p5]', async () => {
+    const reply = await ask("China didn't help at all, right?");
+    expect(reply).toMatchObject({ kind: 'answer', entryId: 'premise.china-idle' });
+    expect(blocksOf(reply)).toContain('p5');
+  });
+
+  it('a figure in thousands is a claim about the arrests only next to people or arrests', async () => {
+    expect((await ask('I heard 3000 people were arrested')).entryId).toBe('premise.thousands');
+    expect((await ask('can you recommend a laptop under 1000 dollars')).entryId).not.toBe('premise.thousands');
+  });
+
+  it('made-up words are asked to say more, not called out of scope', async () => {
+    expect((await ask('asdfgh jkl')).kind).toBe('clarify');
+  });
+});
