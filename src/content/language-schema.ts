@@ -66,6 +66,8 @@ export const languageFileSchema = z.strictObject({
    * between a `before` word and an `after` word (or the question's wh-word), is not the answer wanted.
    */
   besides: z.strictObject({ before: z.array(phrase), after: z.array(phrase) }).default({ before: [], after: [] }),
+  /** "文章說…", "according to the article": how a question frames itself, not the article as its subject. */
+  framing: z.array(phrase).default([]),
   /** English function words ("anyone", "over", "besides"): never what a question is about, so never unknown. */
   functionWords: z.array(phrase).default([]),
   /** Words that only point (这个, that, the other thing): a message of only these and casual words asks nothing. */

@@ -136,6 +136,8 @@ interface Part {
   message: string;
   messageOrdinals: number[];
   messageNamesAdvice: boolean;
+  /** The sentence it came from ends in a question mark. */
+  marked?: boolean;
 }
 
 /** `indexed`: the paraphrase index of exactly this content, when start-up has it cached. */
@@ -504,6 +506,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     const messageNamesAdvice = read(message).kinds.has('advice');
     for (const line of text.split('\n').flatMap(splitAtCommas)) {
       const folded = fold(line);
+      const marked = /[?？]\s*$/.test(line);
       if (!folded) continue;
       // "what do recommendation 2 and recommendation 3 have in common": one comparison, not two questions.
       // A side about another topic ("what will the weather be…, and how many…") is a question of its own.
@@ -514,7 +517,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
         const before = parts.at(-1);
         // "…, and when?" asks about what the question before it named.
         const inherited = reading.subjects.size === 0 && before ? { ...reading, subjects: before.reading.subjects } : reading;
-        parts.push({ text: piece, folded: piece, reading: inherited, message, messageOrdinals, messageNamesAdvice });
+        parts.push({ text: piece, folded: piece, reading: inherited, message, messageOrdinals, messageNamesAdvice, marked });
       }
     }
     return parts.slice(-MAX_QUESTIONS);
@@ -576,12 +579,16 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       // article names no one); anything else is declined.
       const premise = premises.find(({ hits }) => hits(whole) || (scanned !== undefined && hits(scanned)));
       if (premise) return { reply: composer.fromEntry(premise.entry, lang), rule: 'premise', score: 1 };
-      const answered = parts
-        .filter((p) => !injections.some(({ hits }) => hits(p.folded)) || p.reading.specific.size > 0)
-        .map((p) => answerPart(p, lang, previousEntryId))
+      const real = parts.filter((p) => !injections.some(({ hits }) => hits(p.folded)) || p.reading.specific.size > 0);
+      const answered = real
+        .map((p) => ({ ...answerPart(p, lang, previousEntryId), asked: p.marked === true }))
         // A known limit of the article ("make up a name for the gang leader" → it names no one) or a confident answer.
         .filter(
-          (t) => (t.rule === 'match' && t.reply.kind === 'not_in_article') || (t.reply.kind === 'answer' && t.score >= CONFIDENT_THRESHOLD),
+          (t) =>
+            (t.rule === 'match' && t.reply.kind === 'not_in_article') ||
+            // "…What's the name of the police chief?": a real question whose answer the article does not give.
+            (t.rule === 'not-stated' && t.asked && (t.reading?.specific.size ?? 0) > 0 && (t.reading?.subjects.size ?? 0) > 0) ||
+            (t.reply.kind === 'answer' && t.score >= CONFIDENT_THRESHOLD),
         );
       if (answered.length > 0) {
         const reply =

@@ -52,6 +52,7 @@ export function createReader(language: LanguageData, subjects: readonly Subject[
   const stemmedFold = (text: string) => stemLatin(normalizedFold(text));
   const kindsAsked = compileKindCues(language.kinds, normalizedFold);
   const subjectsNamed = compileSubjectTerms(subjects, stemmedFold);
+  const unframe = compileRemoval(language.framing, stemmedFold);
   const exclusive = compileTriggers(language.exclusives, normalizedFold);
   const subsumed = Object.entries(language.subsumes) as [QuestionKind, QuestionKind[]][];
   const yesNoStart = new RegExp(`^(?:${language.yesNoStarts.map((w) => escapeRegExp(fold(w))).join('|')})\\b`);
@@ -61,6 +62,13 @@ export function createReader(language: LanguageData, subjects: readonly Subject[
       ? new RegExp(`^(?:${alternatives(language.politeStarts)})\\s+(?:${alternatives(language.requests)})\\b`)
       : undefined;
 
+  // "文章說他們被轉移去哪": about the transfer, not about the article; "what is this article about?" stays about it.
+  const subjectsOf = (stemmed: string): Set<string> => {
+    const unframed = unframe(stemmed);
+    if (unframed === stemmed) return subjectsNamed(stemmed);
+    const named = subjectsNamed(unframed);
+    return named.size > 0 ? named : subjectsNamed(stemmed);
+  };
   return {
     normalize,
     read(folded) {
@@ -81,12 +89,20 @@ export function createReader(language: LanguageData, subjects: readonly Subject[
       return {
         kinds,
         specific,
-        subjects: subjectsNamed(stemmed),
+        subjects: subjectsOf(stemmed),
         yesNo,
         exclusive: exclusive(folded),
       };
     },
   };
+}
+
+/** Every phrase of `phrases` taken out of a text (longest first). */
+function compileRemoval(phrases: readonly string[], fold: (text: string) => string): (text: string) => string {
+  const keys = [...new Set(phrases.map((p) => fold(p).replace(/\s+/g, ' ').trim()).filter(Boolean))].sort((a, b) => b.length - a.length);
+  if (keys.length === 0) return (text) => text;
+  const pattern = new RegExp(keys.map(escapeRegExp).join('|'), 'g');
+  return (text) => text.replace(pattern, ' ');
 }
 
 /**

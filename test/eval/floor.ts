@@ -5,7 +5,7 @@ import type { EvalSummary } from './evaluate.ts';
  * measured scores so a regression shows; raise them as the scores rise. Targets: ≥ 95% on every
  * set, confident-wrong ≤ 1%, 100% on unanswerable, false-premise and hostile questions.
  *
- * questions.yaml is the development set the matcher was tuned on. holdout.yaml and holdout-2…5.yaml
+ * questions.yaml is the development set the matcher was tuned on. holdout.yaml and holdout-2…6.yaml
  * were written blind (by someone shown only the article, not the content or the development set)
  * and measure how well that tuning generalises; a holdout question is never added to content.
  */
@@ -27,30 +27,37 @@ export const EVAL_FLOORS: readonly EvalFloor[] = [
   },
   {
     file: 'test/eval/holdout-2.yaml',
-    total: 0.95,
+    total: 0.97,
     categories: { unanswerable: 0.95, false_premise: 1, hostile: 1, out_of_scope: 1 },
     confidentWrong: 0.02,
   },
   {
     // Written blind as a sealed check; its first run was the honest figure (87%, 8% confident-wrong).
     file: 'test/eval/holdout-3.yaml',
-    total: 0.91,
+    total: 0.92,
     categories: { false_premise: 1, hostile: 1 },
     confidentWrong: 0.05,
   },
   {
     // The second sealed check; its first run was the honest figure (79%, 14% confident-wrong).
     file: 'test/eval/holdout-4.yaml',
-    total: 0.9,
+    total: 0.93,
     categories: {},
     confidentWrong: 0.08,
   },
   {
     // The third sealed check; its first run was the honest figure (86%, 7% confident-wrong).
     file: 'test/eval/holdout-5.yaml',
-    total: 0.92,
+    total: 0.93,
     categories: { hostile: 1 },
-    confidentWrong: 0.06,
+    confidentWrong: 0.04,
+  },
+  {
+    // The fourth sealed check; its first run was the honest figure (83%, 7% confident-wrong).
+    file: 'test/eval/holdout-6.yaml',
+    total: 0.87,
+    categories: { hostile: 1 },
+    confidentWrong: 0.05,
   },
 ];
 
