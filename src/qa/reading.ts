@@ -66,8 +66,7 @@ export function createReader(language: LanguageData, subjects: readonly Subject[
   const subjectsOf = (stemmed: string): Set<string> => {
     const unframed = unframe(stemmed);
     if (unframed === stemmed) return subjectsNamed(stemmed);
-    const named = subjectsNamed(unframed);
-    return named.size > 0 ? named : subjectsNamed(stemmed);
+    return subjectsNamed(unframed);
   };
   return {
     normalize,
