@@ -22,6 +22,8 @@ import {
 import { extractFeatures } from './features.ts';
 import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
 import { type FocusedMessage, focusMessage, MAX_QUESTIONS, stripMarkup } from './message.ts';
+import { byKindFirst, closeKin, sameSource, understandingTier } from './ordering.ts';
+import { compileBesides, compileJoiners, compileStarts } from './phrases.ts';
 import { answersStructurally, type Candidate, rankCandidates, subjectFit, subjectWeights } from './rank.ts';
 import { createMatchFold, createReader, type Reading, startsWithQuestionWord } from './reading.ts';
 import { compileVagueCheck } from './vague.ts';
@@ -71,8 +73,6 @@ const OFF_TOPIC_SHARE = 0.6;
 const UNKNOWN_MAX_WORDS = 16;
 /** …unless it is this close to a known paraphrase anyway. */
 const UNKNOWN_OVERRIDE = 0.85;
-/** A candidate that fits the kind asked goes first unless its similarity is below this share of the best one's. */
-const KIND_TIER_MIN_SHARE = 0.4;
 /** Messages up to this long are searched whole for injection and premise cues; longer ones in their questions. */
 const INSTRUCTION_SCAN_CHARS = 4000;
 /** A question wrapped in a false premise is answered too from this similarity. */
@@ -181,7 +181,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const unknownTriggers = new Map(triggered('unknown').map(({ entry, hits }) => [entry.id, hits]));
   const recommendationCount = composer.recommendations.length;
   const instructionLines = content.language.instructionLines.map((source) => new RegExp(source, 'iu'));
-  const joiners = compileJoiners(content.language.joiners, fold);
+  const joiners = compileJoiners(content.language.joiners, fold, MAX_QUESTIONS);
   // "比较一下" after a question asks nothing of its own either.
   const isVague = compileVagueCheck(
     [...content.language.casual, ...content.language.vague, ...content.language.requests, 'for me', 'for us', '给我', '一下'],
@@ -189,7 +189,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     vocabulary.knows,
   );
   const boilerplateLines = content.language.boilerplateLines.map((source) => new RegExp(source, 'iu'));
-  const requestStart = compileStarts(content.language.requests, fold);
+  const requestStart = compileStarts(content.language.requests, content.language.politeStarts, fold);
   const focusRules = {
     isInstructionLine: (line: string) => instructionLines.some((re) => re.test(line)),
     isBoilerplateLine: (line: string) => boilerplateLines.some((re) => re.test(line)),
@@ -670,95 +670,4 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
       reading: useful.at(-1)?.reading,
     });
   }
-}
-
-/**
- * Understanding before similarity: candidates that answer the kind of question asked come first,
- * then those that say nothing about it, then those that answer another kind ("where the compounds
- * are" for "what is a compound?"), as long as the better-fitting ones are not far weaker matches.
- */
-function byKindFirst(candidates: readonly Candidate[]): Candidate[] {
-  const top = Math.max(0, ...candidates.map((c) => c.similarity));
-  const tier = (c: Candidate) => understandingTier(c, top);
-  return [...candidates].sort((a, b) => tier(b) - tier(a) || b.score - a.score);
-}
-
-/** Fitting what is asked counts, and so does being about what it names ("explain simply what the working group did"). */
-function understandingTier(c: Candidate, topSimilarity: number): number {
-  if (c.similarity < topSimilarity * KIND_TIER_MIN_SHARE) return -3;
-  return (c.kindFit >= 0.3 ? 1 : c.kindFit < 0 ? -1 : 0) + (c.subjectFit > 0 ? 1 : 0);
-}
-
-/** Entries that answer the same question for a reader (the short and long summary): no need to ask which. */
-/** Two entries resting on the same block (the advice to the public and the second recommendation). */
-function sameSource(a: Entry, b: Entry | undefined): boolean {
-  const blocks = new Set(a.citations.map((c) => c.block));
-  return b?.citations.some((c) => blocks.has(c.block)) === true;
-}
-
-function closeKin(a: Entry, b: Entry | undefined): boolean {
-  if (!b) return false;
-  return a.more === b.id || b.more === a.id || a.why === b.id || b.why === a.id || a.related.includes(b.id) || b.related.includes(a.id);
-}
-
-/**
- * Splits one folded sentence at words that join two questions ("who wrote it and when",
- * "抓了多少人还有送去哪里"), where both sides ask something.
- */
-function compileJoiners(joiners: readonly string[], fold: (t: string) => string) {
-  const han: string[] = [];
-  const latin: string[] = [];
-  for (const j of joiners) {
-    const f = fold(j);
-    if (f) (/\p{Script=Han}/u.test(f) ? han : latin).push(f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  }
-  const parts = [...han, ...(latin.length > 0 ? [`(?<![a-z0-9'])(?:${latin.join('|')})(?![a-z0-9'])`] : [])];
-  const pattern = parts.length > 0 ? new RegExp(parts.join('|'), 'g') : undefined;
-  return (folded: string, asks: (text: string) => boolean): string[] => {
-    if (!pattern) return [folded];
-    const pieces: string[] = [];
-    let start = 0;
-    for (const m of folded.matchAll(pattern)) {
-      const at = m.index ?? 0;
-      const left = folded.slice(start, at).trim();
-      const right = folded.slice(at + m[0].length).trim();
-      if (left && right && asks(left) && asks(right)) {
-        pieces.push(left);
-        start = at + m[0].length;
-        if (pieces.length === MAX_QUESTIONS - 1) break;
-      }
-    }
-    pieces.push(folded.slice(start).trim());
-    return pieces.filter((p) => p.length > 0);
-  };
-}
-
-/** Whether a folded sentence starts with one of `phrases`, after a polite opening ("please", "can you", "请"). */
-/** The clause of "besides X, …" (X), read on folded text where the comma is gone. */
-function compileBesides(words: { before: readonly string[]; after: readonly string[] }, fold: (text: string) => string) {
-  const alternatives = (list: readonly string[]) =>
-    list
-      .map((w) => fold(w))
-      .filter(Boolean)
-      .sort((a, b) => b.length - a.length)
-      .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      .join('|');
-  if (words.before.length === 0 || words.after.length === 0) return (): string | undefined => undefined;
-  const pattern = new RegExp(
-    `(?:^|\\s|(?<=\\p{Script=Han}))(?:${alternatives(words.before)})\\s*(.{2,40}?)\\s*(?:${alternatives(words.after)})`,
-    'u',
-  );
-  return (folded: string): string | undefined => pattern.exec(folded)?.[1];
-}
-
-function compileStarts(phrases: readonly string[], fold: (text: string) => string): (folded: string) => boolean {
-  const alternatives = phrases
-    .map((p) => fold(p))
-    .filter(Boolean)
-    .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  if (alternatives.length === 0) return () => false;
-  const pattern = new RegExp(
-    `^(?:(?:please|pls|can you|could you|would you|请|麻烦|能不能|可以)\\s*)?(?:${alternatives.join('|')})(?![a-z])`,
-  );
-  return (folded) => pattern.test(folded);
 }
