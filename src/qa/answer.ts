@@ -68,7 +68,7 @@ const IN_DOMAIN_COVERAGE = 0.7;
 /** A question this much made of words the content never uses asks about something the article does not mention… */
 const UNKNOWN_SHARE = 0.34;
 /** …and, naming none of the article's subjects, this much: about another topic altogether. */
-const OFF_TOPIC_SHARE = 0.6;
+const OFF_TOPIC_SHARE = 0.5;
 /** …when it is a short question, of at most this many words (Chinese: characters)… */
 const UNKNOWN_MAX_WORDS = 16;
 /** …unless it is this close to a known paraphrase anyway. */
@@ -195,6 +195,10 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     isBoilerplateLine: (line: string) => boilerplateLines.some((re) => re.test(line)),
     asks: (sentence: string) => read(fold(sentence)).kinds.size > 0,
     requests: (sentence: string) => requestStart(fold(sentence)),
+    onlyManner: (sentence: string) => {
+      const r = read(fold(sentence));
+      return r.subjects.size === 0 && r.kinds.has('explain') && [...r.kinds].every((k) => k === 'explain' || k === 'yes_no');
+    },
   };
   const answerable = (e: Entry) => e.kind === 'fact' || e.kind === 'recommendation';
 

@@ -50,6 +50,8 @@ export interface FocusRules {
   isBoilerplateLine(line: string): boolean;
   /** A sentence that asks without a question mark ("Compare the two…", "请解释…"). */
   requests(sentence: string): boolean;
+  /** A sentence that only says how to answer ("能不能用小学生听得懂的话讲讲？", "explain like I'm 10?"). */
+  onlyManner?(sentence: string): boolean;
 }
 
 export function stripMarkup(text: string): string {
@@ -93,7 +95,17 @@ export function focusMessage(text: string, rules: FocusRules): FocusedMessage {
   const asking = (
     marked.length > 0 ? tail.filter((s) => ENDS_AS_QUESTION.test(s) || rules.requests(s)) : tail.filter((s) => rules.asks(s))
   ).slice(-MAX_QUESTIONS);
-  const chosen = asking.length > 0 ? asking : tail.slice(-1);
+  // "…问我为啥柬埔寨会变成重灾区。能不能用小学生听得懂的话讲讲？": the manner is marked, the question is before it.
+  const first = asking[0];
+  if (first && rules.onlyManner && asking.every((a) => rules.onlyManner?.(a))) {
+    const before = tail
+      .slice(0, tail.indexOf(first))
+      .reverse()
+      .find((t) => rules.asks(t));
+    // One question with its manner, not two questions.
+    if (before) asking[0] = `${before} ${first}`;
+  }
+  const chosen = asking.length > 0 ? asking.slice(-MAX_QUESTIONS) : tail.slice(-1);
   return { text: chosen.map(cap).join('\n'), instructions };
 }
 

@@ -112,8 +112,11 @@ function createSpeller(known: ReadonlySet<string>): (folded: string) => string {
     // Only an unambiguous fix; with two candidates ("form" → "from" or "for"?) the word stays as typed.
     return found.length === 1 ? (found[0] as string) : word;
   };
+  // "listed" is "list" in another form, not a misspelt "lasted".
+  const knownStems = new Set([...known].map((w) => stemEnglish(w)));
   const fix = (word: string): string => {
     if (word.length < CORRECT_MIN_LENGTH || known.has(word) || word.includes("'")) return word;
+    if (knownStems.has(stemEnglish(word))) return word;
     let out = fixed.get(word);
     if (out === undefined) {
       out = lookUp(word);
