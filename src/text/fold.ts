@@ -7,13 +7,17 @@ import { cleanText } from './normalize.ts';
  * punctuation fold to the same string.
  */
 export function foldForMatch(text: string, convert: ScriptConverter): string {
-  return convert
-    .toSimplified(cleanText(text))
-    .toLowerCase()
-    .replace(/[\p{P}\p{S}]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .replace(/(?<=\p{Script=Han}) (?=\p{Script=Han})/gu, '')
-    .trim();
+  return (
+    convert
+      .toSimplified(cleanText(text))
+      .toLowerCase()
+      // "what's", "don't": one word, as people also type them ("whats", "dont").
+      .replace(/(?<=[a-z])['’](?=[a-z])/g, '')
+      .replace(/[\p{P}\p{S}]+/gu, ' ')
+      .replace(/\s+/g, ' ')
+      .replace(/(?<=\p{Script=Han}) (?=\p{Script=Han})/gu, '')
+      .trim()
+  );
 }
 
 /** Same as foldForMatch but with every space removed: for "is this quote inside that block" checks. */
