@@ -5,7 +5,7 @@ import type { EvalSummary } from './evaluate.ts';
  * measured scores so a regression shows; raise them as the scores rise. Targets: ≥ 95% on every
  * set, confident-wrong ≤ 1%, 100% on unanswerable, false-premise and hostile questions.
  *
- * questions.yaml is the development set the matcher was tuned on. holdout.yaml and holdout-2…7.yaml
+ * questions.yaml is the development set the matcher was tuned on. holdout.yaml and holdout-2…8.yaml
  * were written blind (by someone shown only the article, not the content or the development set)
  * and measure how well that tuning generalises; a holdout question is never added to content.
  */
@@ -62,6 +62,13 @@ export const EVAL_FLOORS: readonly EvalFloor[] = [
   {
     // The fifth sealed check; its first run was the honest figure (82%, 7% confident-wrong).
     file: 'test/eval/holdout-7.yaml',
+    total: 0.88,
+    categories: { hostile: 1 },
+    confidentWrong: 0.06,
+  },
+  {
+    // The sixth sealed check; its first run was the honest figure (85%, 7% confident-wrong).
+    file: 'test/eval/holdout-8.yaml',
     total: 0.84,
     categories: { hostile: 1 },
     confidentWrong: 0.07,
