@@ -20,7 +20,6 @@ import {
   refersToTwo,
 } from './cues.ts';
 import { extractFeatures } from './features.ts';
-import { createHomophoneSpeller } from './homophones.ts';
 import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
 import { type FocusedMessage, focusMessage, MAX_QUESTIONS, stripMarkup } from './message.ts';
 import { byKindFirst, closeKin, sameSource, understandingTier } from './ordering.ts';
@@ -160,16 +159,9 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const subjects = new Map<string, Subject>(content.knowledge.subjects.map((s) => [s.id, s]));
   const index = indexed ? ParaphraseIndex.restore(entries, indexed) : ParaphraseIndex.build(entries, contentFold);
   const subjectWeight = subjectWeights(entries);
-  // Every text folded once, for the English and the Chinese spelling alike.
-  const spellingFolded = contentFold(spellingTexts(content).join('\n'));
-  const vocabulary = createVocabulary(contentTexts(content), contentFold, spellingFolded, content.language.functionWords);
+  const vocabulary = createVocabulary(contentTexts(content), contentFold, spellingTexts(content), content.language.functionWords);
   // What users type is also spell-checked against the content's own words.
-  const homophones = createHomophoneSpeller(
-    spellingFolded,
-    [...content.article.blocks.map((b) => b.text), ...content.knowledge.subjects.flatMap((s) => s.terms)],
-    contentFold,
-  );
-  const fold = (text: string) => homophones(vocabulary.correct(contentFold(text)));
+  const fold = (text: string) => vocabulary.correct(contentFold(text));
   const triggered = (kind: Entry['kind']) =>
     entries
       .filter((e) => e.kind === kind && (e.triggers.length > 0 || e.numberCue || e.triggersTogether.length > 0))

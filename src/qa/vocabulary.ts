@@ -60,8 +60,7 @@ export function contentTexts(content: Content): string[] {
 export function createVocabulary(
   texts: readonly string[],
   fold: (text: string) => string,
-  /** The texts a typo is corrected against, or all of them already folded. */
-  spelling: readonly string[] | string = texts,
+  spelling: readonly string[] = texts,
   functionWords: readonly string[] = [],
 ): Vocabulary {
   const ignored = new Set(functionWords.map((w) => fold(w)));
@@ -74,7 +73,7 @@ export function createVocabulary(
   const nearStems = createOneEditIndex(stems, 5);
   // A misspelling of a known word is known: one edit (a transposition counts as one) from five letters.
   const nearKnown = (stem: string) => stem.length >= 5 && nearStems(stem).length > 0;
-  const spelled = typeof spelling === 'string' ? spelling : spelling === texts ? folded : fold(spelling.join('\n'));
+  const spelled = spelling === texts ? folded : fold(spelling.join('\n'));
   const speller = createSpeller(new Set(spelled.match(WORD) ?? []));
   return {
     correct: speller,

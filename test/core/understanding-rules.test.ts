@@ -157,35 +157,3 @@ describe('comparisons, claims and made-up words', () => {
     expect((await ask('asdfgh jkl')).kind).toBe('clarify');
   });
 });
-
-describe('Chinese homophone typos', async () => {
-  const { loadContent: load } = await import('../../src/content/load.ts');
-  const { createHomophoneSpeller } = await import('../../src/qa/homophones.ts');
-  const { spellingTexts } = await import('../../src/qa/vocabulary.ts');
-  const content = await load('content', 'cambodia-scam-sweep');
-  const convert = testConvert();
-  const fold = (text: string) => foldForMatch(text, convert);
-  const speller = createHomophoneSpeller(
-    // As the answerer builds it: every content text is known, the article's words are sound-indexed.
-    fold(spellingTexts(content).join('\n')),
-    content.article.blocks.map((b) => b.text),
-    fold,
-  );
-
-  it("a character of the same sound and tone is read as the article's word (情抱 → 情报, 往络 → 网络)", () => {
-    expect(speller('提供了什么情抱')).toBe('提供了什么情报');
-    expect(speller('电信往络诈骗')).toBe('电信网络诈骗');
-  });
-
-  it('a pair the content uses, or one that only sounds alike in another tone, is left as typed', () => {
-    expect(speller('电信网络诈骗')).toBe('电信网络诈骗');
-    expect(speller('事实是什么')).toBe('事实是什么');
-    // Nor does a fix break a word next to it: 候抓 sounds like 后抓, but 时候 is a word.
-    expect(speller('什么时候抓的人')).toBe('什么时候抓的人');
-  });
-
-  it('a question with such a typo is answered as meant', async () => {
-    const reply = await ask('中国警方提供了什么情抱');
-    expect(reply.entryId).toBe('fact.china-role');
-  });
-});
