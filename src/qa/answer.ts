@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Content } from '../content/load.ts';
-import type { Entry, Subject } from '../content/schema.ts';
+import type { Entry } from '../content/schema.ts';
 import type { Reply } from '../core/types.ts';
 import type { ScriptConverter } from '../text/convert.ts';
 import { foldForMatch } from '../text/fold.ts';
@@ -21,64 +21,19 @@ import {
 } from './cues.ts';
 import { extractFeatures } from './features.ts';
 import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
+import { mergeParts } from './merge-parts.ts';
 import { type FocusedMessage, focusMessage, MAX_QUESTIONS, stripMarkup } from './message.ts';
-import { byKindFirst, closeKin, sameSource, understandingTier } from './ordering.ts';
-import { compileBesides, compileJoiners, compileStarts } from './phrases.ts';
-import { answersStructurally, type Candidate, rankCandidates, subjectFit, subjectWeights } from './rank.ts';
-import { createMatchFold, createReader, type Reading, startsWithQuestionWord } from './reading.ts';
+import { createPartsReader, type Part } from './parts.ts';
+import { compileJoiners, compileStarts } from './phrases.ts';
+import { createRanking } from './ranked.ts';
+import { createMatchFold, createReader, type Reading } from './reading.ts';
+import { ANSWER_THRESHOLD, CONFIDENT_THRESHOLD, INSTRUCTION_SCAN_CHARS, WRAPPED_MIN } from './thresholds.ts';
 import { compileVagueCheck } from './vague.ts';
 import { contentTexts, createVocabulary, spellingTexts } from './vocabulary.ts';
 
+export { ANSWER_THRESHOLD } from './thresholds.ts';
+
 const MEMO_ENTRIES = 2000;
-
-/**
- * An entry answers the kind asked about what the question names only when it is about at least this much
- * of it (weighted by rarity): "how many people were in the working group" is not the arrest count.
- */
-const STATED_MIN_SUBJECT_FIT = 0.3;
-/** A candidate at or above this score is answered; below it the question is not recognised. */
-export const ANSWER_THRESHOLD = 0.3;
-/**
- * …and an entry that answers another kind of question than the one asked ("哪裡" asked, advice
- * given), or is about none of what it names and answers none of what it asks, must be this close.
- */
-const OTHER_KIND_THRESHOLD = 0.45;
-/** A candidate that fits both the kind of question and its subject is answered from this score. */
-const STRUCTURE_THRESHOLD = 0.18;
-/** …and, when the question has words of its own, resembles it at least this much. */
-const STRUCTURE_MIN_SIMILARITY = 0.15;
-/** Similarity at which an entry answering the kind asked, about all the question names, outweighs unknown words. */
-const FITS_ALL_SIMILARITY = 0.6;
-/** Subject fit of an entry about everything the question names. */
-const FULL_FIT = 0.999;
-/** A match this close is answered even when the message also carries instructions. */
-const CONFIDENT_THRESHOLD = 0.55;
-/** Below this score, a runner-up closer than ASK_BACK_MARGIN makes the bot ask which was meant. */
-const ASK_BACK_BELOW = 0.6;
-const ASK_BACK_MARGIN = 0.06;
-/** Below this similarity even related entries are asked back between. */
-const KIN_SURE = 0.45;
-
-/** Added to an `unknown` entry whose cue phrase is present ("exactly", "which prison"). */
-const UNKNOWN_TRIGGER_BONUS = 0.3;
-/** A cued unknown needs at least this similarity of its own to take the answer. */
-const CUED_UNKNOWN_MIN = 0.12;
-/** Share of the question's weight on words the content knows, above which it is "about the article". */
-const IN_DOMAIN_COVERAGE = 0.7;
-/** A question this much made of words the content never uses asks about something the article does not mention… */
-const UNKNOWN_SHARE = 0.34;
-/** …and, naming none of the article's subjects, this much: about another topic altogether. */
-const OFF_TOPIC_SHARE = 0.5;
-/** …when it is a short question, of at most this many words (Chinese: characters)… */
-const UNKNOWN_MAX_WORDS = 16;
-/** …unless it is this close to a known paraphrase anyway. */
-const UNKNOWN_OVERRIDE = 0.85;
-/** Messages up to this long are searched whole for injection and premise cues; longer ones in their questions. */
-const INSTRUCTION_SCAN_CHARS = 4000;
-/** A question wrapped in a false premise is answered too from this similarity. */
-const WRAPPED_MIN = 0.45;
-/** A "yes" needs a match this close: the article must plainly say what was asked. */
-const YES_THRESHOLD = 0.8;
 
 export interface AnswerInput {
   /** Cleaned text (see text/normalize.ts). */
@@ -128,18 +83,6 @@ export interface Answerer {
   suggest(partial: string, lang: Lang, limit: number): string[];
 }
 
-interface Part {
-  text: string;
-  folded: string;
-  reading: Reading;
-  /** The whole message, folded, and the recommendations it names anywhere ("我们组分到第二条和第三条"). */
-  message: string;
-  messageOrdinals: number[];
-  messageNamesAdvice: boolean;
-  /** The sentence it came from ends in a question mark. */
-  marked?: boolean;
-}
-
 /** `indexed`: the paraphrase index of exactly this content, when start-up has it cached. */
 export function createAnswerer(content: Content, convert: ScriptConverter, composer: ReplyComposer, indexed?: IndexSnapshot): Answerer {
   const plainFold = (text: string) => foldForMatch(text, convert);
@@ -156,9 +99,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     return reading;
   };
   const entries = content.knowledge.entries;
-  const subjects = new Map<string, Subject>(content.knowledge.subjects.map((s) => [s.id, s]));
   const index = indexed ? ParaphraseIndex.restore(entries, indexed) : ParaphraseIndex.build(entries, contentFold);
-  const subjectWeight = subjectWeights(entries);
   const vocabulary = createVocabulary(contentTexts(content), contentFold, spellingTexts(content), content.language.functionWords);
   // What users type is also spell-checked against the content's own words.
   const fold = (text: string) => vocabulary.correct(contentFold(text));
@@ -216,189 +157,16 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
   const isAdviceContext = (id: string | undefined) =>
     id === 'advice.list' || (id !== undefined && composer.entries.get(id)?.kind === 'recommendation');
 
-  /**
-   * Candidates for one question, best first. A known unknown competes when one of its cue
-   * phrases is present ("exactly", "which prison"), and then it wins; or when no fact answers
-   * the kind of question asked about the subject named ("when were they moved?"). False premises
-   * are recognised by their cue phrases only: they look like true questions with one word changed.
-   */
-  const candidatesFor = (part: Part): { ranked: Candidate[]; stated: boolean; cuedFirst: boolean } => {
-    const { folded, reading } = part;
-    const features = extractFeatures(folded);
-    const cued = new Set([...unknownTriggers].filter(([, hits]) => hits(folded)).map(([id]) => id));
-    const subjectsAsked = reading.subjects.size > 0 ? reading.subjects : defaultSubjects();
-    const stated =
-      reading.specific.size === 0 ||
-      entries.some(
-        (e) =>
-          answerable(e) &&
-          answersStructurally(e, reading.specific, subjectsAsked) &&
-          subjectFit(e, subjectsAsked, subjectWeight) >= STATED_MIN_SUBJECT_FIT,
-      );
-    const openUnknown = (e: Entry) => !stated && answersStructurally(e, reading.specific, subjectsAsked);
-    const accept = (e: Entry) => answerable(e) || (e.kind === 'unknown' && (cued.has(e.id) || openUnknown(e)));
-    const ranked = rankCandidates(index, entries, features, reading, accept, subjectWeight);
-    const unknown = ranked.find((c) => cued.has(c.entry.id) && c.similarity >= CUED_UNKNOWN_MIN);
-    if (unknown) {
-      const rest = byKindFirst(ranked.filter((c) => c !== unknown && acceptable(c, reading, features.size > 0)));
-      return { ranked: [{ ...unknown, score: unknown.score + UNKNOWN_TRIGGER_BONUS }, ...rest], stated, cuedFirst: true };
-    }
-    return { ranked: byKindFirst(ranked.filter((c) => acceptable(c, reading, features.size > 0))), stated, cuedFirst: false };
-  };
-
-  const defaultSubject = (): Subject | undefined =>
-    content.knowledge.defaultSubject ? subjects.get(content.knowledge.defaultSubject) : undefined;
-
-  const defaultSubjects = (): ReadonlySet<string> =>
-    content.knowledge.defaultSubject ? new Set([content.knowledge.defaultSubject]) : new Set();
-
-  /** The subject named whose "what the article says" entry fits the question best. */
-  const namedSubject = (part: Part): Subject | undefined => {
-    const named = [...part.reading.subjects].map((id) => subjects.get(id)).filter((s): s is Subject => s !== undefined);
-    if (named.length <= 1) return named[0];
-    const features = extractFeatures(part.folded);
-    const scores = new Map(index.search(features).map((m) => [m.entry.id, m.score]));
-    return named.sort((a, b) => (scores.get(b.about) ?? 0) - (scores.get(a.about) ?? 0))[0];
-  };
-
-  // Similarity carries an answer; fitting the kind and the subject asked lifts a weak one, or
-  // alone answers a question made only of such words ("what is this article about?").
-  // A question with words of its own must also resemble the entry a little ("多大年紀" is not "多少人").
-  // An entry about every one of two or more subjects named, answering the kind asked, is read
-  // from the structure alone ("抓到的人後來怎麼了": the suspects, afterwards, what happened).
-  const acceptable = (c: Candidate, reading: Reading, ownWords = true) =>
-    c.kindFit > 0 && c.subjectFit > 0
-      ? c.score >= STRUCTURE_THRESHOLD &&
-        (!ownWords || c.similarity >= STRUCTURE_MIN_SIMILARITY || (c.subjectFit >= FULL_FIT && reading.subjects.size >= 2))
-      : c.similarity >= (c.kindFit < 0 || unrelated(c, reading) ? OTHER_KIND_THRESHOLD : ANSWER_THRESHOLD);
-  /** Neither about anything the question names nor answering what it asks: only words in common. */
-  const unrelated = (c: Candidate, reading: Reading) =>
-    c.subjectFit === 0 && c.kindFit <= 0 && reading.subjects.size > 0 && reading.specific.size + reading.kinds.size > 0;
-
-  const answerRanked = (part: Part, lang: Lang): AnswerTrace => {
-    const { ranked: candidates, stated } = candidatesFor(part);
-    const ranked = withoutWhatIsKnown(part.folded, candidates);
-    const all = ranked;
-    const [best, ...rest] = ranked;
-    const runnerUp = rest.find((c) => c.entry.id !== best?.entry.id);
-    const margin = best ? best.score - (runnerUp?.score ?? 0) : 0;
-    const reading = part.reading;
-    const considered = all.slice(0, 3).map((c) => `${c.entry.id}=${c.similarity.toFixed(2)}/${c.kindFit}/${c.subjectFit.toFixed(2)}`);
-    if (!stated && best?.entry.kind !== 'unknown') {
-      // Asked for something about a subject of the article that the article does not give.
-      const subject = namedSubject(part);
-      if (subject)
-        return { reply: composer.notStated(subject, lang), rule: 'not-stated', score: best?.score ?? 0, margin, reading, considered };
-    }
-    // Words the article never uses carry the question ("how old were the suspects?"): the nearest
-    // fact would answer something else, so the reply says what the article does say instead.
-    const unknown = vocabulary.unknownShare(part.folded);
-    // In a long sentence unknown words are more likely noise around the question than its point.
-    const focused = unknown.total <= UNKNOWN_MAX_WORDS;
-    // An entry that answers the kind asked, about all it names, in words close to the question's
-    // is what was asked: the unknown words are the asker's own ("contribute during the op").
-    const fitsAll = best !== undefined && best.kindFit > 0 && best.subjectFit >= FULL_FIT && best.similarity >= FITS_ALL_SIMILARITY;
-    if (
-      best &&
-      best.entry.kind !== 'unknown' &&
-      focused &&
-      unknown.share >= UNKNOWN_SHARE &&
-      best.similarity < UNKNOWN_OVERRIDE &&
-      !fitsAll
-    ) {
-      const named = namedSubject(part);
-      // Mostly words the content never uses, and none of its subjects: another topic altogether.
-      if (!named && unknown.share >= OFF_TOPIC_SHARE)
-        return {
-          reply: composer.guidance('out_of_scope', 'noMatch', lang),
-          rule: 'no-match',
-          score: best.score,
-          margin,
-          reading,
-          considered,
-        };
-      const subject = named ?? defaultSubject();
-      if (subject)
-        return {
-          reply: composer.notStated(subject, lang),
-          rule: 'not-stated',
-          score: best.score,
-          margin,
-          reading,
-          considered: [...considered, `unknown:${unknown.words.join(',')}`],
-        };
-    }
-    if (best) {
-      // Unsure: a weak best reading with a runner-up about as close.
-      // A runner-up that fits less of what was understood is no rival, however close its score.
-      const top = Math.max(0, ...ranked.map((c) => c.similarity));
-      const rival = runnerUp !== undefined && understandingTier(runnerUp, top) >= understandingTier(best, top);
-      // Related entries (short and long summary) need no "which one?", unless neither is close to the question.
-      const kin = closeKin(best.entry, runnerUp?.entry) && (best.similarity >= KIN_SURE || sameSource(best.entry, runnerUp?.entry));
-      if (runnerUp && rival && best.score < ASK_BACK_BELOW && margin < ASK_BACK_MARGIN && !kin) {
-        const options = [best, runnerUp, ...rest.filter((c) => c !== runnerUp && best.score - c.score < ASK_BACK_MARGIN * 2)].slice(0, 3);
-        return {
-          reply: composer.askBack(
-            options.map((c) => c.entry),
-            lang,
-          ),
-          rule: 'ask-back',
-          score: best.score,
-          margin,
-          reading,
-          considered,
-        };
-      }
-      const reply = answerYesNo(composer.fromEntry(best.entry, lang), best, reading);
-      return { reply, rule: best.similarity >= ANSWER_THRESHOLD ? 'match' : 'structure', score: best.score, margin, reading, considered };
-    }
-    const score = all[0]?.score ?? 0;
-    // About a subject of the article, though nothing in it answers: what it does say of that subject
-    // (or, when nothing at all is asked — "那些人" —, a request to say what about it).
-    if (reading.kinds.size === 0 && reading.subjects.size > 0)
-      return { reply: composer.guidance('clarify', 'clarify', lang), rule: 'clarify', score };
-    const subject = namedSubject(part);
-    if (subject) return { reply: composer.notStated(subject, lang), rule: 'not-stated', score, margin, reading, considered };
-    if (index.coverage(extractFeatures(part.folded)) >= IN_DOMAIN_COVERAGE) {
-      return { reply: composer.guidance('not_in_article', 'notCovered', lang), rule: 'not-covered', score, margin, reading, considered };
-    }
-    return { reply: composer.guidance('out_of_scope', 'noMatch', lang), rule: 'no-match', score, margin, reading, considered };
-  };
-
-  /**
-   * "Compare what Cambodia did vs what China did", "各自負責咗啲乜": what the article says of each
-   * subject compared, side by side (the article itself and the setting of everything are not compared).
-   */
-  const comparedEntries = (part: Part): Entry[] => {
-    const seen = new Set<string>();
-    const out: Entry[] = [];
-    for (const id of part.reading.subjects) {
-      if (id === 'article' || id === content.knowledge.defaultSubject) continue;
-      const about = subjects.get(id)?.about;
-      const entry = about ? composer.entries.get(about) : undefined;
-      if (!entry || seen.has(entry.id)) continue;
-      seen.add(entry.id);
-      out.push(entry);
-    }
-    return out.slice(0, MAX_QUESTIONS);
-  };
-
-  const knownClause = compileBesides(content.language.besides, plainFold);
-  /** "除了打電話騙錢，還搞啥別的?": the entry that says what the asker already named is not the answer. */
-  const withoutWhatIsKnown = (folded: string, ranked: Candidate[]): Candidate[] => {
-    const clause = knownClause(folded);
-    if (!clause || ranked.length < 2) return ranked;
-    const known = index.search(extractFeatures(fold(clause)), answerable)[0];
-    if (!known || known.score < ANSWER_THRESHOLD || ranked[0]?.entry.id !== known.entry.id) return ranked;
-    return ranked.slice(1);
-  };
-
-  /** A yes/no question gets its yes (or "not exactly" when it limits what the article says more broadly). */
-  const answerYesNo = (reply: Reply, best: Candidate, reading: Reading): Reply => {
-    if (!reading.yesNo || reply.kind !== 'answer' || best.entry.kind === 'premise') return reply;
-    if (reading.exclusive) return composer.lead(reply, 'answerNotExactly');
-    return best.similarity >= YES_THRESHOLD ? composer.lead(reply, 'answerYes') : reply;
-  };
+  const { candidatesFor, answerRanked, comparedEntries } = createRanking({
+    content,
+    composer,
+    index,
+    vocabulary,
+    unknownTriggers,
+    answerable,
+    fold,
+    plainFold,
+  });
 
   /**
    * The real question a false premise wraps, answered on its own, when the part asks something
@@ -480,52 +248,11 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     return answerRanked(part, lang);
   };
 
-  /** "whats the headline, summarize it in one line": a comma between two asking clauses separates two questions. */
-  const splitAtCommas = (line: string): string[] => {
-    const clauses = line.split(/[,，;；]\s*/).filter((c) => c.trim().length > 0);
-    if (clauses.length < 2) return [line];
-    // A clause that asks something of its own: not a tag ("是吗", "right?") or a manner ("explain like I'm 10").
-    const asks = (t: string) => {
-      const folded = fold(t);
-      const asksOwn = [...read(folded).kinds].some((k) => k !== 'yes_no' && k !== 'explain') || startsWithQuestionWord(folded);
-      return !isVague(folded) && (asksOwn || isOfftopic(folded));
-    };
-    const out: string[] = [clauses[0] as string];
-    for (const clause of clauses.slice(1)) {
-      const last = out[out.length - 1] as string;
-      if (asks(last) && asks(clause)) out.push(clause);
-      else out[out.length - 1] = `${last}, ${clause}`;
-    }
-    return out;
-  };
-
   /** Whether the question is worded like one the entry answers (then what that entry says covers it). */
   const resembles = (part: Part | undefined, entryId: string) =>
     part !== undefined && (index.search(extractFeatures(part.folded)).find((m) => m.entry.id === entryId)?.score ?? 0) >= ANSWER_THRESHOLD;
 
-  /** The questions of a message: its question sentences, and two questions joined in one ("who wrote it, and when?"). */
-  const partsOf = (text: string, message: string): Part[] => {
-    const parts: Part[] = [];
-    const messageOrdinals = findOrdinals(message);
-    const messageNamesAdvice = read(message).kinds.has('advice');
-    for (const line of text.split('\n').flatMap(splitAtCommas)) {
-      const folded = fold(line);
-      const marked = /[?？]\s*$/.test(line);
-      if (!folded) continue;
-      // "what do recommendation 2 and recommendation 3 have in common": one comparison, not two questions.
-      // A side about another topic ("what will the weather be…, and how many…") is a question of its own.
-      const asksSomething = (t: string) => read(t).kinds.size > 0 || startsWithQuestionWord(t) || isOfftopic(t);
-      const pieces = findOrdinals(folded).length >= 2 ? [folded] : joiners(folded, asksSomething);
-      for (const piece of pieces) {
-        const reading = read(piece);
-        const before = parts.at(-1);
-        // "…, and when?" asks about what the question before it named.
-        const inherited = reading.subjects.size === 0 && before ? { ...reading, subjects: before.reading.subjects } : reading;
-        parts.push({ text: piece, folded: piece, reading: inherited, message, messageOrdinals, messageNamesAdvice, marked });
-      }
-    }
-    return parts.slice(-MAX_QUESTIONS);
-  };
+  const partsOf = createPartsReader({ fold, read, isVague, isOfftopic, joiners });
 
   // Answers are a pure function of (text, language, previous entry): popular questions repeat,
   // so recent ones are remembered. Replies are never mutated after they leave here.
@@ -628,50 +355,12 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
           traces.unshift({ reply: composer.fromEntry(claim.entry, lang), rule: 'premise', score: 1 });
       }
     }
-    // "…and Thai police picked up fifty. Am I remembering this right?": the corrections answer it.
-    const checksClaims = (t: AnswerTrace) =>
-      t.rule === 'not-stated' && (t.reading?.subjects.size ?? 0) === 0 && (t.reading?.specific.size ?? 0) === 0;
-    if (traces.some((t) => t.rule === 'premise') && traces.some(checksClaims)) {
-      const kept = traces.filter((t) => !checksClaims(t));
-      traces.splice(0, traces.length, ...kept);
-    }
-    if (traces.length === 1) return traces[0] as AnswerTrace;
-    // "金边这周天气怎么样？会下雨吗？": a topic of its own, and nothing of the article asked around it.
-    const offtopic = traces.find((t) => t.rule === 'offtopic');
-    if (offtopic && !traces.some((t) => t.reply.kind === 'answer')) return offtopic;
-    // The same answer twice is said once; a part that asks nothing adds nothing.
-    const seen = new Set<string>();
-    const useful = traces.flatMap((t): AnswerTrace[] => {
-      // Generic guidance (examples to ask) would drown the parts that were answered.
-      if (t.reply.kind === 'clarify' || t.reply.kind === 'out_of_scope' || t.rule === 'not-covered') return [];
-      const key = t.reply.entryId ?? `${t.rule}:${t.reply.kind}`;
-      if (!seen.has(key)) {
-        seen.add(key);
-        return [t];
-      }
-      // "Who led it? List their names.": the names (a kind of answer the facts given do not hold)
-      // are not in the article, and that is said, not dropped.
-      const askedElse = [...(t.reading?.specific ?? [])].some((k) => !composer.entries.get(key)?.asks.includes(k));
-      const subject =
-        t.rule === 'not-stated' && askedElse && !resembles(partOf.get(t), key)
-          ? content.knowledge.subjects.find((s) => s.about === t.reply.entryId)
-          : undefined;
-      return subject ? [{ ...t, reply: composer.notStatedBeyond(subject, lang) }] : [];
-    });
-    if (useful.length === 0) return traces.at(-1) as AnswerTrace;
-    // "What's the weather there, and how many were arrested?": the other topic is said to be left out.
-    const leftOut = (trace: AnswerTrace): AnswerTrace =>
-      offtopic ? { ...trace, reply: composer.notice(trace.reply, composer.ui('partOffTopic', lang)) } : trace;
-    if (useful.length === 1) return leftOut(useful[0] as AnswerTrace);
-    const score = Math.min(...useful.map((t) => t.score));
-    return leftOut({
-      reply: composer.combine(
-        useful.map((t) => t.reply),
-        lang,
-      ),
-      rule: 'parts',
-      score,
-      reading: useful.at(-1)?.reading,
+    return mergeParts(traces, {
+      composer,
+      lang,
+      subjectAbout: (entryId) => content.knowledge.subjects.find((s) => s.about === entryId),
+      // Whether a part is worded like one the entry answers (then what that entry says covers it).
+      resembles: (trace, entryId) => resembles(partOf.get(trace), entryId),
     });
   }
 }

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/cli/render-text.ts';
 import { loadContent } from '../../src/content/load.ts';
-import type { Reply } from '../../src/core/types.ts';
 import { createReader } from '../../src/qa/reading.ts';
 import { foldForMatch } from '../../src/text/fold.ts';
-import { createTestCore, groupEvent, type TestCore, testConvert } from '../helpers/core.ts';
+import { askInNewChats, citedBlocks, createTestCore, type TestCore, testConvert } from '../helpers/core.ts';
 
 /**
  * The general rules behind understanding, one specification each: how a question's kind and
@@ -12,7 +11,6 @@ import { createTestCore, groupEvent, type TestCore, testConvert } from '../helpe
  * (test/core/understanding.test.ts holds the issue's own examples.)
  */
 let t: TestCore;
-let n = 0;
 beforeAll(async () => {
   t = await createTestCore();
 });
@@ -20,8 +18,8 @@ afterAll(async () => {
   await t.store.close();
 });
 
-const ask = (text: string): Promise<Reply> => t.core.handle(groupEvent(text, { chatId: `rules-${n++}` }));
-const blocksOf = (reply: Reply) => reply.citations.map((c) => c.block);
+const ask = askInNewChats(() => t, 'rules');
+const blocksOf = citedBlocks;
 
 describe('reading a question: kinds and subjects from content data, longest words first', async () => {
   const content = await loadContent('content', 'cambodia-scam-sweep');

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/cli/render-text.ts';
-import type { Reply } from '../../src/core/types.ts';
-import { createTestCore, groupEvent, type TestCore } from '../helpers/core.ts';
+import { askInNewChats, citedBlocks, createTestCore, type TestCore } from '../helpers/core.ts';
 
 /**
  * Understanding the question before answering: what is asked (where, when, how many…) and about
@@ -9,7 +8,6 @@ import { createTestCore, groupEvent, type TestCore } from '../helpers/core.ts';
  * in test/eval measure the same on questions nobody here wrote.
  */
 let t: TestCore;
-let n = 0;
 beforeAll(async () => {
   t = await createTestCore();
 });
@@ -17,10 +15,8 @@ afterAll(async () => {
   await t.store.close();
 });
 
-// Each question in a chat of its own: no follow-up context leaks between specifications.
-const ask = (text: string, extra: Parameters<typeof groupEvent>[1] = {}): Promise<Reply> =>
-  t.core.handle(groupEvent(text, { chatId: `understanding-${n++}`, ...extra }));
-const blocksOf = (reply: Reply) => reply.citations.map((c) => c.block);
+const ask = askInNewChats(() => t, 'understanding');
+const blocksOf = citedBlocks;
 
 describe('what is asked, about what', () => {
   it('"What is this article about?" (the bot\'s own suggestion) is a summary, not out of scope', async () => {

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { loadContent } from '../../src/content/load.ts';
 import { type Core, type CoreDeps, createCore } from '../../src/core/core.ts';
 import type { Clock } from '../../src/core/ports.ts';
-import type { ChatEvent } from '../../src/core/types.ts';
+import type { ChatEvent, Reply } from '../../src/core/types.ts';
 import { createLogger } from '../../src/logger.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { createScriptConverter, type ScriptConverter } from '../../src/text/convert.ts';
@@ -79,3 +79,16 @@ export const groupEvent = (text: string, extra: Partial<ChatEvent> = {}): ChatEv
   text,
   ...extra,
 });
+
+/**
+ * Asks each question in a chat of its own, so no follow-up context leaks between specifications.
+ * `core` is read at each call (it is created in a beforeAll).
+ */
+export function askInNewChats(core: () => TestCore, prefix: string) {
+  let n = 0;
+  return (text: string, extra: Partial<ChatEvent> = {}): Promise<Reply> =>
+    core().core.handle(groupEvent(text, { chatId: `${prefix}-${n++}`, ...extra }));
+}
+
+/** The article blocks a reply cites. */
+export const citedBlocks = (reply: Reply): string[] => reply.citations.map((c) => c.block);
