@@ -1,3 +1,5 @@
+import { escapeRegExp } from '../text/regexp.ts';
+
 /**
  * Cues read from a folded question (Simplified, lower case, no punctuation): which
  * recommendation it names, whether it is a bare follow-up, and trigger phrases.
@@ -160,7 +162,7 @@ export function compileTriggers(triggers: readonly string[], fold: (t: string) =
     const folded = fold(trigger);
     if (!folded) continue;
     if (/\p{Script=Han}/u.test(folded)) han.push(folded.replace(/\s+/g, ''));
-    else latin.push(folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    else latin.push(escapeRegExp(folded));
   }
   const latinPattern = latin.length > 0 ? new RegExp(`(?:^|[^a-z0-9])(?:${latin.join('|')})(?=$|[^a-z0-9])`) : undefined;
   // Folded text has no space between Chinese characters, so only a trigger that mixes in

@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../text/regexp.ts';
 /** Compiled phrase lists from content/language.yaml that shape how a message is split and read. */
 
 /**
@@ -9,7 +10,7 @@ export function compileJoiners(joiners: readonly string[], fold: (t: string) => 
   const latin: string[] = [];
   for (const j of joiners) {
     const f = fold(j);
-    if (f) (/\p{Script=Han}/u.test(f) ? han : latin).push(f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    if (f) (/\p{Script=Han}/u.test(f) ? han : latin).push(escapeRegExp(f));
   }
   const parts = [...han, ...(latin.length > 0 ? [`(?<![a-z0-9'])(?:${latin.join('|')})(?![a-z0-9'])`] : [])];
   const pattern = parts.length > 0 ? new RegExp(parts.join('|'), 'g') : undefined;
@@ -39,7 +40,7 @@ export function compileBesides(words: { before: readonly string[]; after: readon
       .map((w) => fold(w))
       .filter(Boolean)
       .sort((a, b) => b.length - a.length)
-      .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .map(escapeRegExp)
       .join('|');
   if (words.before.length === 0 || words.after.length === 0) return (): string | undefined => undefined;
   const pattern = new RegExp(
@@ -66,8 +67,4 @@ export function compileStarts(
   const polite = politeStarts.length > 0 ? `(?:(?:${alternatives(politeStarts)})\\s*)?` : '';
   const pattern = new RegExp(`^${polite}(?:${alternatives(phrases)})(?![a-z])`);
   return (folded) => pattern.test(folded);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -1,5 +1,6 @@
 import { type LanguageData, type QuestionKind, questionKinds, SPECIFIC_KINDS } from '../content/language-schema.ts';
 import type { Subject } from '../content/schema.ts';
+import { escapeRegExp } from '../text/regexp.ts';
 import { compileTriggers } from './cues.ts';
 import { stemEnglish } from './features.ts';
 
@@ -212,10 +213,6 @@ const LATIN_WORD = /[a-z0-9][a-z0-9'.-]*[a-z0-9]|[a-z0-9]/g;
 
 function stemLatin(text: string): string {
   return text.replace(/[a-z][a-z']*/g, (word) => stemEnglish(word));
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** One pass over the text: Chinese variants by substring (longest first), English ones as whole words. */

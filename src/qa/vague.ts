@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../text/regexp.ts';
 /**
  * A message that points at nothing ("那个……咋说来着？", "ok but what about the other thing tho",
  * "咁點啊？", "asdfgh jkl"): once casual words and words that only point (this, that, 那个) are
@@ -24,8 +25,4 @@ export function compileVagueCheck(
     const tokens = residue.split(' ');
     return tokens.length <= 3 && tokens.every((t) => /^[a-z]+$/.test(t) && !isKnownWord(t));
   };
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
