@@ -2,7 +2,7 @@
  * Errors the bot knows how to explain. Each has a stable `code` (for logs, metrics and tests)
  * and a message fit to show an operator as one line.
  */
-export class BotError extends Error {
+export class AppError extends Error {
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -12,7 +12,7 @@ export class BotError extends Error {
 }
 
 /** An environment variable is missing or malformed. */
-export class ConfigError extends BotError {
+export class ConfigError extends AppError {
   readonly variable: string;
   constructor(variable: string, message: string) {
     super('CONFIG_INVALID', `${variable}: ${message}`);
@@ -21,7 +21,7 @@ export class ConfigError extends BotError {
 }
 
 /** A content file is missing, unreadable or fails its schema or checks. */
-export class ContentError extends BotError {
+export class ContentError extends AppError {
   readonly file: string;
   /** The offending field as a dotted path, or "(file)" when the whole file is at fault. */
   readonly field: string;
@@ -36,7 +36,7 @@ export class ContentError extends BotError {
 }
 
 /** The store cannot be opened or reached. */
-export class StoreError extends BotError {
+export class StoreError extends AppError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('STORE_UNAVAILABLE', message, options);
   }
@@ -44,7 +44,7 @@ export class StoreError extends BotError {
 
 /** The one line to print for a start-up failure: our own errors as they are, others by message. */
 export function describeStartupError(error: unknown): string {
-  if (error instanceof BotError) return `${error.code}: ${error.message}`;
+  if (error instanceof AppError) return `${error.code}: ${error.message}`;
   if (error instanceof Error) return `UNEXPECTED: ${error.message}`;
   return `UNEXPECTED: ${String(error)}`;
 }

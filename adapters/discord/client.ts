@@ -15,8 +15,9 @@ import type { DiscordConfig } from '../../src/config.ts';
 import type { Core } from '../../src/core/core.ts';
 import { langFromLocale } from '../../src/core/language.ts';
 import { type StaleKind, staleNotice } from '../../src/core/stale.ts';
-import type { ChatEvent, Reply } from '../../src/core/types.ts';
 import type { Logger } from '../../src/logger.ts';
+import type { ChatEvent } from '../../src/protocol/event.ts';
+import type { Reply } from '../../src/protocol/reply.ts';
 import { createInFlight, type InFlight } from '../shared/lifecycle.ts';
 import { discordShapeOf, isCurrentCommand, slashCommands } from './commands.ts';
 import { ADMIN_PERMISSION, type Subcommand } from './remind.ts';
@@ -217,7 +218,7 @@ export function createDiscordClient({ config, core, logger, inFlight = createInF
     logger.error({ interaction: interaction.id, err: error }, 'discord: interaction failed');
     if (!interaction.isRepliable()) return;
     const lang = langFromLocale(interaction.locale) ?? 'en';
-    const apology = { content: ui.ui('apology', lang), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;
+    const apology = { content: ui.text('apology', lang), flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } } as const;
     await (interaction.deferred || interaction.replied ? interaction.followUp(apology) : interaction.reply(apology)).catch(() => undefined);
   }
 

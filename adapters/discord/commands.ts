@@ -40,13 +40,13 @@ const clampDescription = (text: string, max = 100) =>
         .join('')}…`;
 
 function localized(composer: ReplyComposer, key: UiKey, transform: (s: string) => string = (s) => s): Record<string, string> {
-  return Object.fromEntries(Object.entries(DISCORD_LOCALES).map(([locale, lang]) => [locale, transform(composer.ui(key, lang))]));
+  return Object.fromEntries(Object.entries(DISCORD_LOCALES).map(([locale, lang]) => [locale, transform(composer.text(key, lang))]));
 }
 
 /** A name (kept as is) and a description localized from `key`. */
 const described = (composer: ReplyComposer, name: string, key: UiKey) => ({
   name,
-  description: clampDescription(composer.ui(key, 'en')),
+  description: clampDescription(composer.text(key, 'en')),
   description_localizations: localized(composer, key, clampDescription),
 });
 
@@ -100,7 +100,7 @@ export function slashCommands(commands: readonly Command[], composer: ReplyCompo
       const json: SlashCommandJson = {
         name: c.name,
         name_localizations: localized(composer, c.nameKey),
-        description: clampDescription(composer.ui(c.descriptionKey, 'en')),
+        description: clampDescription(composer.text(c.descriptionKey, 'en')),
         description_localizations: localized(composer, c.descriptionKey, clampDescription),
         options: shape ? shape.subcommands.map((s) => subcommandJson(composer, s)) : argumentJson(composer, c.argument),
         integration_types: INTEGRATION_TYPES,

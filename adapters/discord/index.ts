@@ -1,6 +1,6 @@
 import { Events } from 'discord.js';
 import type { App } from '../../src/bootstrap.ts';
-import { BotError } from '../../src/errors.ts';
+import { AppError } from '../../src/errors.ts';
 import { createInFlight, type RunningTransport, stoppedOnRequest } from '../shared/lifecycle.ts';
 import { createDiscordClient } from './client.ts';
 import { createDiscordPoster } from './poster.ts';
@@ -23,9 +23,9 @@ export async function startDiscord(app: App): Promise<RunningTransport> {
     // Our own words: never echo the token back.
     const name = (error as { code?: string }).code ?? (error as Error).name;
     if (name === 'TokenInvalid' || /401|invalid token/i.test(String((error as Error).message))) {
-      throw new BotError('DISCORD_UNAUTHORIZED', 'Discord rejects DISCORD_TOKEN (invalid token)');
+      throw new AppError('DISCORD_UNAUTHORIZED', 'Discord rejects DISCORD_TOKEN (invalid token)');
     }
-    throw new BotError('DISCORD_UNREACHABLE', `cannot connect to Discord at ${app.config.discord.apiBase}`);
+    throw new AppError('DISCORD_UNREACHABLE', `cannot connect to Discord at ${app.config.discord.apiBase}`);
   }
   const { done, markStopped } = stoppedOnRequest();
   return {

@@ -6,7 +6,7 @@ import { REST, Routes } from 'discord.js';
 import { commandsOf } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadContent } from '../../src/content/load.ts';
-import { BotError, describeStartupError } from '../../src/errors.ts';
+import { AppError, describeStartupError } from '../../src/errors.ts';
 import { ReplyComposer } from '../../src/qa/compose.ts';
 import { createScriptConverter } from '../../src/text/convert.ts';
 import { slashCommands } from './commands.ts';
@@ -14,7 +14,7 @@ import { slashCommands } from './commands.ts';
 export async function registerDiscordCommands(): Promise<{ scope: string; count: number }> {
   const config = loadConfig();
   const token = config.discordToken;
-  if (!token) throw new BotError('CONFIG_INVALID', 'DISCORD_TOKEN: required to register commands');
+  if (!token) throw new AppError('CONFIG_INVALID', 'DISCORD_TOKEN: required to register commands');
   const content = await loadContent(config.contentDir, config.articleId);
   const composer = new ReplyComposer(content, createScriptConverter());
   const body = slashCommands(commandsOf(), composer);

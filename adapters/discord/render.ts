@@ -1,4 +1,4 @@
-import type { Reply, ReplyBlock } from '../../src/core/types.ts';
+import type { Reply, ReplyBlock } from '../../src/protocol/reply.ts';
 import type { ReplyComposer } from '../../src/qa/compose.ts';
 import { LANGS, type Lang } from '../../src/text/script.ts';
 import { encodeAction } from '../shared/button-data.ts';
@@ -124,7 +124,7 @@ export function renderDiscord(reply: Reply, options: { footer: string; langLabel
 /** The renderer with this bot's footer (the article's title) and language labels. */
 export function discordRenderer(composer: ReplyComposer): (reply: Reply) => DiscordMessage[] {
   const footer = composer.content.knowledge.title;
-  const langLabels = Object.fromEntries(LANGS.map((l) => [l, composer.ui('langShort', l)])) as Record<Lang, string>;
+  const langLabels = Object.fromEntries(LANGS.map((l) => [l, composer.text('langShort', l)])) as Record<Lang, string>;
   return (reply) => renderDiscord(reply, { footer: footer[reply.lang], langLabels });
 }
 

@@ -1,4 +1,4 @@
-import type { ChatEvent } from '../../src/core/types.ts';
+import type { ChatEvent } from '../../src/protocol/event.ts';
 import { actionEvent, type ButtonTargets, decodeAction, isLive } from '../shared/button-data.ts';
 
 /** The parts of a discord.js interaction the core needs; kept plain so it can be tested as data. */

@@ -1,4 +1,5 @@
-import type { ChatEvent, SuggestionAction } from '../../src/core/types.ts';
+import type { ChatEvent } from '../../src/protocol/event.ts';
+import type { SuggestionAction } from '../../src/protocol/reply.ts';
 import { isLang, type Lang } from '../../src/text/script.ts';
 
 /** What a button press asks for. `translate` re-answers an entry in another script or language. */

@@ -4,8 +4,8 @@ import type { Update } from 'grammy/types';
 import type { TelegramConfig } from '../../src/config.ts';
 import type { Core } from '../../src/core/core.ts';
 import { langFromLocale } from '../../src/core/language.ts';
-import type { ChatEvent } from '../../src/core/types.ts';
 import type { Logger } from '../../src/logger.ts';
+import type { ChatEvent } from '../../src/protocol/event.ts';
 import type { Reminders } from '../../src/reminders/scheduler.ts';
 import type { KeyValue, Store } from '../../src/store/store.ts';
 import type { Lang } from '../../src/text/script.ts';
@@ -56,7 +56,7 @@ export function createTelegramBot({ token, config, core, store, logger, http, re
     const chatId = ctx.chat?.id;
     if (chatId !== undefined && kind !== 'network') {
       const lang = langFromLocale(ctx.from?.language_code) ?? 'zh-Hant';
-      await ctx.api.sendMessage(chatId, ui.ui('apology', lang)).catch(() => undefined);
+      await ctx.api.sendMessage(chatId, ui.text('apology', lang)).catch(() => undefined);
     }
   };
   bot.catch(onError);
@@ -111,7 +111,7 @@ export function createTelegramBot({ token, config, core, store, logger, http, re
       const intro = {
         kind: 'clarify' as const,
         lang,
-        blocks: [{ type: 'paragraph' as const, text: ui.ui('groupIntro', lang) }],
+        blocks: [{ type: 'paragraph' as const, text: ui.text('groupIntro', lang) }],
         citations: [],
         suggestions: ui.defaultSuggestions(lang),
         source: 'offline' as const,
@@ -144,7 +144,7 @@ export function createTelegramBot({ token, config, core, store, logger, http, re
         logger.info({ update: ctx.update.update_id, err: error }, 'telegram: button press not acknowledged');
       });
     if (!action || !ctx.chat || !isLive(action, ui)) {
-      await acknowledge(ui.ui('buttonExpired', lang));
+      await acknowledge(ui.text('buttonExpired', lang));
       logger.info({ update: ctx.update.update_id, data: ctx.callbackQuery.data?.slice(0, 64) }, 'telegram: invalid or expired button');
       return;
     }
@@ -169,7 +169,7 @@ export async function registerTelegramCommands(bot: Bot, core: Core): Promise<vo
       .filter((c) => !(forGroups && c.name === 'start'))
       .map((c) => ({
         command: c.name,
-        description: core.composer.ui(c.descriptionKey, lang),
+        description: core.composer.text(c.descriptionKey, lang),
       }));
   for (const scope of [{ type: 'all_private_chats' as const }, { type: 'all_group_chats' as const }]) {
     const groups = scope.type === 'all_group_chats';

@@ -1,6 +1,6 @@
 import { GrammyError } from 'grammy';
 import type { App } from '../../src/bootstrap.ts';
-import { BotError } from '../../src/errors.ts';
+import { AppError } from '../../src/errors.ts';
 import type { OpsServer } from '../../src/ops/server.ts';
 import type { RunningTransport } from '../shared/lifecycle.ts';
 import { createTelegramHttp } from './api-fetch.ts';
@@ -29,10 +29,10 @@ export async function startTelegram(app: App, ops: { route: OpsServer['route'] }
     await http.close();
     // Our own words: grammY's messages can carry the request URL, and with it the token.
     if (error instanceof GrammyError && error.error_code === 401)
-      throw new BotError('TELEGRAM_UNAUTHORIZED', 'Telegram rejects TELEGRAM_BOT_TOKEN (401 Unauthorized)');
+      throw new AppError('TELEGRAM_UNAUTHORIZED', 'Telegram rejects TELEGRAM_BOT_TOKEN (401 Unauthorized)');
     if (error instanceof GrammyError)
-      throw new BotError('TELEGRAM_REFUSED', `Telegram refused start-up: ${error.error_code} ${error.description}`);
-    throw new BotError('TELEGRAM_UNREACHABLE', `cannot reach the Telegram Bot API at ${app.config.telegram.apiRoot}`);
+      throw new AppError('TELEGRAM_REFUSED', `Telegram refused start-up: ${error.error_code} ${error.description}`);
+    throw new AppError('TELEGRAM_UNREACHABLE', `cannot reach the Telegram Bot API at ${app.config.telegram.apiRoot}`);
   }
   const { webhookUrl } = app.config.telegram;
   let transport: RunningTransport;

@@ -1,4 +1,4 @@
-import type { Reply, ReplyBlock } from '../../src/core/types.ts';
+import type { Reply, ReplyBlock } from '../../src/protocol/reply.ts';
 import { LANGS } from '../../src/text/script.ts';
 import { encodeAction } from '../shared/button-data.ts';
 

@@ -1,6 +1,6 @@
 import { type Api, GrammyError } from 'grammy';
-import type { Reply } from '../../src/core/types.ts';
 import type { Logger } from '../../src/logger.ts';
+import type { Reply } from '../../src/protocol/reply.ts';
 import type { ReplyComposer } from '../../src/qa/compose.ts';
 import type { KeyValue, Store } from '../../src/store/store.ts';
 import { LANGS, type Lang } from '../../src/text/script.ts';
@@ -21,7 +21,7 @@ export interface TelegramSender {
  */
 /** The sender as the bot and reminder posters build it: button labels from the UI strings, 403s recorded. */
 export function createTelegramSenderFor(api: Api, composer: ReplyComposer, store: Store, logger: Logger): TelegramSender {
-  const langLabels = Object.fromEntries(LANGS.map((l) => [l, composer.ui('langShort', l)])) as Record<Lang, string>;
+  const langLabels = Object.fromEntries(LANGS.map((l) => [l, composer.text('langShort', l)])) as Record<Lang, string>;
   return createTelegramSender(api, langLabels, store.namespace<number>(BLOCKED_NAMESPACE), logger);
 }
 

@@ -1,5 +1,5 @@
 import type { Message, User } from 'grammy/types';
-import type { ChatEvent, ChatType } from '../../src/core/types.ts';
+import type { ChatEvent, ChatType } from '../../src/protocol/event.ts';
 
 /** Commands the core answers; any other command is treated as a question. */
 export const CORE_COMMANDS = new Set(['start', 'ask', 'summary', 'advice', 'source', 'lang', 'remind', 'help']);

@@ -1,7 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { Core } from '../core/core.ts';
-import type { ChatEvent, Reply, Suggestion } from '../core/types.ts';
+import type { ChatEvent } from '../protocol/event.ts';
+import type { Reply, Suggestion } from '../protocol/reply.ts';
 import { renderSuggestions, renderText } from './render-text.ts';
 
 export interface ConsoleChatOptions {

@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { z } from 'zod';
 import type { Core } from '../core/core.ts';
-import type { Reply } from '../core/types.ts';
+import type { Reply } from '../protocol/reply.ts';
 import { isLang, LANGS, type Lang } from '../text/script.ts';
 import { renderText } from './render-text.ts';
 

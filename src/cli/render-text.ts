@@ -1,4 +1,4 @@
-import type { Reply } from '../core/types.ts';
+import type { Reply } from '../protocol/reply.ts';
 
 /** A reply as plain text, the way a person reads it in a terminal. */
 export function renderText(reply: Reply): string {

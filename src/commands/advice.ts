@@ -14,7 +14,7 @@ export const adviceCommand: Command = {
     const reply = composer.adviceList(lang);
     return composer.notice(
       { ...reply, kind: 'clarify' },
-      composer.ui('adviceOutOfRange', lang, { count: composer.recommendations.length }),
+      composer.text('adviceOutOfRange', lang, { count: composer.recommendations.length }),
     );
   },
 };

@@ -1,5 +1,6 @@
 import type { UiKey } from '../content/ui-schema.ts';
-import type { ChatEvent, Reply } from '../core/types.ts';
+import type { ChatEvent } from '../protocol/event.ts';
+import type { Reply } from '../protocol/reply.ts';
 import type { ReplyComposer } from '../qa/compose.ts';
 import type { Reminders } from '../reminders/scheduler.ts';
 import type { Lang } from '../text/script.ts';

@@ -1,5 +1,5 @@
 import { parseLangChoice } from '../core/language.ts';
-import type { Reply } from '../core/types.ts';
+import type { Reply } from '../protocol/reply.ts';
 import type { ReplyComposer } from '../qa/compose.ts';
 import { hasHan } from '../text/normalize.ts';
 import type { LANGS, Lang } from '../text/script.ts';
@@ -40,15 +40,15 @@ export const langCommand: Command = {
     const choice = parseLangChoice(args);
     if (choice === undefined) {
       return {
-        ...confirm(composer, lang, composer.ui('langUsage', lang)),
-        suggestions: OTHER_LANGS[lang].map((l) => ({ label: composer.ui('langName', l), action: { type: 'lang', lang: l } })),
+        ...confirm(composer, lang, composer.text('langUsage', lang)),
+        suggestions: OTHER_LANGS[lang].map((l) => ({ label: composer.text('langName', l), action: { type: 'lang', lang: l } })),
       };
     }
     await setLangOverride(choice);
-    if (choice) return confirm(composer, choice, composer.ui('langSet', choice));
+    if (choice) return confirm(composer, choice, composer.text('langSet', choice));
     // Back to automatic: "/lang 自动" is confirmed in Simplified even under an English override;
     // a Latin keyword says nothing, so the chat's current language answers.
     const replyLang = (hasHan(args) && composer.writtenLang(args)) || lang;
-    return confirm(composer, replyLang, composer.ui('langAuto', replyLang));
+    return confirm(composer, replyLang, composer.text('langAuto', replyLang));
   },
 };

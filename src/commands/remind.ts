@@ -1,4 +1,4 @@
-import type { Reply } from '../core/types.ts';
+import type { Reply } from '../protocol/reply.ts';
 import type { ReplyComposer } from '../qa/compose.ts';
 
 import { parseSchedule, type Schedule, type ScheduleProblem } from '../reminders/schedule.ts';
@@ -37,11 +37,11 @@ const LOCALES: Record<Lang, string> = { 'zh-Hant': 'zh-TW', 'zh-Hans': 'zh-CN', 
 /** "every day at 20:00 (Asia/Shanghai)", in the reader's language. */
 export function describeSchedule(schedule: Schedule, lang: Lang, composer: ReplyComposer): string {
   const { timezone } = schedule;
-  if (schedule.kind === 'cron') return composer.ui('scheduleCron', lang, { expression: schedule.expression, timezone });
-  if (schedule.kind === 'daily') return composer.ui('scheduleDaily', lang, { time: schedule.time, timezone });
+  if (schedule.kind === 'cron') return composer.text('scheduleCron', lang, { expression: schedule.expression, timezone });
+  if (schedule.kind === 'daily') return composer.text('scheduleDaily', lang, { time: schedule.time, timezone });
   // 2023-01-01 was a Sunday (day 0): Intl names the weekday, so no day names live in code.
   const day = new Intl.DateTimeFormat(LOCALES[lang], { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2023, 0, 1 + schedule.day));
-  return composer.ui('scheduleWeekly', lang, { day, time: schedule.time, timezone });
+  return composer.text('scheduleWeekly', lang, { day, time: schedule.time, timezone });
 }
 
 /** A moment as the reader reads it, in the schedule's timezone. */
@@ -68,15 +68,15 @@ function say(lang: Lang, text: string, kind: Reply['kind'] = 'clarify'): Reply {
  * the user decides for themself.
  */
 async function runRemind({ event, args, lang, composer, reminders, isAdmin }: CommandContext): Promise<Reply> {
-  if (!reminders) return say(lang, composer.ui('remindUnavailable', lang));
+  if (!reminders) return say(lang, composer.text('remindUnavailable', lang));
   const [first = '', ...rest] = args.trim().split(/\s+/);
   const action = ACTIONS[first.toLowerCase()];
   const { platform, chatId } = event;
   if (!action) {
     const status = await reminders.status(platform, chatId);
-    const usage = composer.ui('remindUsage', lang);
+    const usage = composer.text('remindUsage', lang);
     if (!status) return say(lang, usage);
-    const current = composer.ui('remindStatusOn', lang, {
+    const current = composer.text('remindStatusOn', lang, {
       schedule: describeSchedule(status.subscription.schedule, lang, composer),
       next: describeMoment(status.next, status.subscription.schedule.timezone, lang),
     });
@@ -90,27 +90,27 @@ async function runRemind({ event, args, lang, composer, reminders, isAdmin }: Co
   }
   if (action === 'status') {
     const status = await reminders.status(platform, chatId);
-    if (!status) return say(lang, composer.ui('remindNotOn', lang));
+    if (!status) return say(lang, composer.text('remindNotOn', lang));
     return say(
       lang,
-      composer.ui('remindStatusOn', lang, {
+      composer.text('remindStatusOn', lang, {
         schedule: describeSchedule(status.subscription.schedule, lang, composer),
         next: describeMoment(status.next, status.subscription.schedule.timezone, lang),
       }),
     );
   }
-  if (event.chatType !== 'private' && !(await isAdmin())) return say(lang, composer.ui('remindAdminOnly', lang), 'refused');
+  if (event.chatType !== 'private' && !(await isAdmin())) return say(lang, composer.text('remindAdminOnly', lang), 'refused');
   if (action === 'now') return reminders.preview(platform, chatId, lang);
   if (action === 'off') {
     const existed = await reminders.unsubscribe(platform, chatId);
-    return say(lang, composer.ui(existed ? 'remindOff' : 'remindNotOn', lang));
+    return say(lang, composer.text(existed ? 'remindOff' : 'remindNotOn', lang));
   }
   const parsed = parseSchedule(rest.join(' '));
-  if (!parsed.ok) return say(lang, composer.ui(PROBLEM_KEYS[parsed.problem], lang, { input: parsed.input.slice(0, 80) }));
+  if (!parsed.ok) return say(lang, composer.text(PROBLEM_KEYS[parsed.problem], lang, { input: parsed.input.slice(0, 80) }));
   const { next } = await reminders.subscribe(platform, chatId, parsed.schedule, lang);
   return say(
     lang,
-    composer.ui('remindOn', lang, {
+    composer.text('remindOn', lang, {
       schedule: describeSchedule(parsed.schedule, lang, composer),
       next: describeMoment(next, parsed.schedule.timezone, lang),
     }),

@@ -6,9 +6,12 @@ import type { ChatCompletionClient } from '../llm/call.ts';
 import { describeReading, shouldAskLlm } from '../llm/router.ts';
 import { createLlmService, type LlmFallbackReason, type LlmService } from '../llm/service.ts';
 import type { Logger } from '../logger.ts';
+import type { Clock } from '../protocol/clock.ts';
+import type { ChatEvent } from '../protocol/event.ts';
+import type { Reply } from '../protocol/reply.ts';
 import { type Answerer, createAnswerer } from '../qa/answer.ts';
 import { ReplyComposer } from '../qa/compose.ts';
-import type { IndexSnapshot } from '../qa/index.ts';
+import type { IndexSnapshot } from '../qa/paraphrase-index.ts';
 import type { Reminders } from '../reminders/scheduler.ts';
 import type { Store } from '../store/store.ts';
 import { writeBehind } from '../store/write-behind.ts';
@@ -17,8 +20,6 @@ import { cleanText, hasHan } from '../text/normalize.ts';
 import { detectScript, type Lang, type ScriptReport } from '../text/script.ts';
 import { createFloodGuard } from './flood-guard.ts';
 import { chooseLang } from './language.ts';
-import type { Clock } from './ports.ts';
-import type { ChatEvent, Reply } from './types.ts';
 
 /**
  * Messages longer than this are cut before anything else reads them (it bounds the work); the
@@ -115,7 +116,7 @@ export function createCore(deps: CoreDeps): Core {
   /** The one notice a flooding sender gets (then silence until their minute has passed). */
   function slowDown(event: ChatEvent, silent: boolean): Reply {
     const lang = chooseLang({ text: '', hint: event.langHint, locale: event.locale }, detect);
-    const text = composer.ui('slowDown', lang);
+    const text = composer.text('slowDown', lang);
     return {
       kind: 'refused',
       lang,
@@ -153,7 +154,7 @@ export function createCore(deps: CoreDeps): Core {
     });
     if ('reply' in outcome) return { ...outcome.reply, entryId: trace.reply.entryId };
     logger.debug({ fallback: outcome.fallback }, 'offline answer sent instead of the LLM');
-    return outcome.notice ? composer.notice(trace.reply, composer.ui(outcome.notice, trace.reply.lang)) : trace.reply;
+    return outcome.notice ? composer.notice(trace.reply, composer.text(outcome.notice, trace.reply.lang)) : trace.reply;
   }
 
   async function handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply> {
@@ -210,7 +211,7 @@ export function createCore(deps: CoreDeps): Core {
     } else {
       reply = await ask(event, text, lang, previous?.entryId, hooks);
     }
-    if (truncated) reply = composer.notice(reply, composer.ui('inputTruncated', reply.lang, { limit: MAX_MESSAGE_CHARS }));
+    if (truncated) reply = composer.notice(reply, composer.text('inputTruncated', reply.lang, { limit: MAX_MESSAGE_CHARS }));
     const last = { entryId: reply.entryId ?? previous?.entryId, lang: reply.lang, at: clock.now() };
     const write = chats.set(key, langOverride ? { langOverride, last } : { last }, CHAT_STATE_TTL_MS);
     // A /lang choice is confirmed only once stored; the turn context is stored with the next batch.

@@ -1,7 +1,7 @@
 import type { UiKey } from '../content/ui-schema.ts';
+import type { Reply } from '../protocol/reply.ts';
 import type { ReplyComposer } from '../qa/compose.ts';
 import { langFromLocale } from './language.ts';
-import type { Reply } from './types.ts';
 
 /**
  * Something a chat platform still offers from an older deploy: a slash command registered
@@ -23,11 +23,11 @@ export interface StaleNoticeOptions {
  */
 export function staleNotice(composer: ReplyComposer, kind: StaleKind, locale: string | undefined, options: StaleNoticeOptions = {}): Reply {
   const lang = langFromLocale(locale) ?? 'en';
-  const ask = `/${options.localizedCommandNames ? composer.ui('nameAsk', lang) : 'ask'}`;
+  const ask = `/${options.localizedCommandNames ? composer.text('nameAsk', lang) : 'ask'}`;
   return {
     kind: 'refused',
     lang,
-    blocks: [{ type: 'paragraph', text: composer.ui(KEYS[kind], lang, { ask }) }],
+    blocks: [{ type: 'paragraph', text: composer.text(KEYS[kind], lang, { ask }) }],
     citations: [],
     suggestions: [],
     source: 'offline',

@@ -1,4 +1,4 @@
-import type { Clock } from '../core/ports.ts';
+import type { Clock } from '../protocol/clock.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 

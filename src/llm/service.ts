@@ -3,9 +3,9 @@ import { LRUCache } from 'lru-cache';
 import type { LlmConfig } from '../config.ts';
 import type { Content } from '../content/load.ts';
 import type { UiKey } from '../content/ui-schema.ts';
-import type { Clock } from '../core/ports.ts';
-import type { Reply } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
+import type { Clock } from '../protocol/clock.ts';
+import type { Reply } from '../protocol/reply.ts';
 import type { ReplyComposer } from '../qa/compose.ts';
 import type { Store } from '../store/store.ts';
 import type { ScriptConverter } from '../text/convert.ts';
@@ -115,7 +115,7 @@ export function createLlmService(deps: LlmServiceDeps): LlmService {
       kind: 'answer',
       lang,
       blocks: [
-        { type: 'notice', text: composer.ui('llmLabel', lang) },
+        { type: 'notice', text: composer.text('llmLabel', lang) },
         { type: 'paragraph', text: answer.answer },
         ...citations.slice(0, 2).map((c) => composer.quoteBlock(c, lang)),
       ],

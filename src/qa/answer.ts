@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Content } from '../content/load.ts';
 import type { Entry } from '../content/schema.ts';
-import type { Reply } from '../core/types.ts';
+import type { Reply } from '../protocol/reply.ts';
 import type { ScriptConverter } from '../text/convert.ts';
 import { foldForMatch } from '../text/fold.ts';
 import { hasNoWords } from '../text/normalize.ts';
@@ -20,7 +20,7 @@ import {
   refersToTwo,
 } from './cues.ts';
 import { extractFeatures } from './features.ts';
-import { type IndexSnapshot, ParaphraseIndex } from './index.ts';
+import { type IndexSnapshot, ParaphraseIndex } from './paraphrase-index.ts';
 import { mergeParts } from './merge-parts.ts';
 import { type FocusedMessage, focusMessage, MAX_QUESTIONS, stripMarkup } from './message.ts';
 import { createPartsReader, type Part } from './parts.ts';
@@ -149,7 +149,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     const list = composer.adviceList(lang);
     const reply = composer.notice(
       { ...list, kind: 'not_in_article' },
-      composer.ui('adviceOutOfRange', lang, { count: recommendationCount }),
+      composer.text('adviceOutOfRange', lang, { count: recommendationCount }),
     );
     return { reply, rule: 'ordinal', score: 1 };
   };
@@ -223,7 +223,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
     if (count !== undefined) {
       const list = composer.adviceList(lang);
       if (count <= recommendationCount) return { reply: list, rule: 'ordinal', score: 1 };
-      const notice = composer.ui('adviceOutOfRange', lang, { count: recommendationCount });
+      const notice = composer.text('adviceOutOfRange', lang, { count: recommendationCount });
       return { reply: composer.notice({ ...list, kind: 'not_in_article' }, notice), rule: 'ordinal', score: 1 };
     }
     const followUp = findFollowUp(folded);
@@ -329,7 +329,7 @@ export function createAnswerer(content: Content, convert: ScriptConverter, compo
                 answered.map((t) => t.reply),
                 lang,
               );
-        return { reply: composer.notice(reply, composer.ui('instructionsIgnored', lang)), rule: 'match', score: answered[0]?.score ?? 0 };
+        return { reply: composer.notice(reply, composer.text('instructionsIgnored', lang)), rule: 'match', score: answered[0]?.score ?? 0 };
       }
       return {
         reply: composer.fromEntry(injection?.entry ?? (injections[0] as { entry: Entry }).entry, lang),

@@ -1,7 +1,7 @@
 import type { Content } from '../content/load.ts';
 import type { Citation, Entry, EntryKind, Subject } from '../content/schema.ts';
 import type { UiKey } from '../content/ui-schema.ts';
-import type { Reply, ReplyBlock, ReplyKind, Suggestion } from '../core/types.ts';
+import type { Reply, ReplyBlock, ReplyKind, Suggestion } from '../protocol/reply.ts';
 import type { ScriptConverter } from '../text/convert.ts';
 import { detectScript, type Lang } from '../text/script.ts';
 
@@ -42,7 +42,7 @@ export class ReplyComposer {
     this.blockText = new Map(content.article.blocks.map((b) => [b.id, b.text]));
   }
 
-  ui(key: UiKey, lang: Lang, vars: Record<string, string | number> = {}): string {
+  text(key: UiKey, lang: Lang, vars: Record<string, string | number> = {}): string {
     return this.content.ui[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
   }
 
@@ -53,7 +53,7 @@ export class ReplyComposer {
   quoteBlock(citation: Citation, lang: Lang): ReplyBlock {
     const converted = lang === 'zh-Hans' ? this.convert.toLang(citation.quote, lang) : citation.quote;
     const key: UiKey = converted !== citation.quote ? 'convertedQuoteLabel' : lang === 'en' ? 'originalQuoteLabel' : 'quoteLabel';
-    return { type: 'quote', text: converted, blockId: citation.block, label: this.ui(key, lang) };
+    return { type: 'quote', text: converted, blockId: citation.block, label: this.text(key, lang) };
   }
 
   /** Citations carry the article's exact words: each quote is a substring of its block in article.json. */
@@ -98,7 +98,7 @@ export class ReplyComposer {
 
   adviceList(lang: Lang): Reply {
     const intro = this.entries.get('advice.list');
-    const blocks: ReplyBlock[] = [{ type: 'heading', text: this.ui('adviceListTitle', lang) }];
+    const blocks: ReplyBlock[] = [{ type: 'heading', text: this.text('adviceListTitle', lang) }];
     if (intro) blocks.push({ type: 'paragraph', text: intro.answer[lang] });
     blocks.push({ type: 'list', ordered: true, items: this.recommendations.map((r) => this.listItem(r, lang)) });
     const cited = [...(intro?.citations ?? []), ...this.recommendations.flatMap((r) => r.citations.slice(0, 1))];
@@ -108,7 +108,7 @@ export class ReplyComposer {
       blocks,
       citations: this.citations(cited, lang),
       suggestions: this.recommendations.map(
-        (r) => ({ label: this.ui('suggestRecommendation', lang, { n: r.n ?? 0 }), action: { type: 'entry', id: r.id } }) as Suggestion,
+        (r) => ({ label: this.text('suggestRecommendation', lang, { n: r.n ?? 0 }), action: { type: 'entry', id: r.id } }) as Suggestion,
       ),
       source: 'offline',
       entryId: 'advice.list',
@@ -117,7 +117,7 @@ export class ReplyComposer {
 
   /** A recommendation as an item of the list, whose lead-in already says "according to the article". */
   private listItem(entry: Entry, lang: Lang): string {
-    const lead = this.ui('attributionLead', lang);
+    const lead = this.text('attributionLead', lang);
     const text = entry.answer[lang];
     if (!text.startsWith(lead)) return text;
     const rest = text.slice(lead.length).trimStart();
@@ -130,8 +130,8 @@ export class ReplyComposer {
       kind,
       lang,
       blocks: [
-        { type: 'paragraph', text: this.ui(key, lang) },
-        { type: 'list', ordered: false, items: this.ui('exampleQuestions', lang).split('|') },
+        { type: 'paragraph', text: this.text(key, lang) },
+        { type: 'list', ordered: false, items: this.text('exampleQuestions', lang).split('|') },
       ],
       citations: [],
       suggestions: this.defaultSuggestions(lang),
@@ -145,7 +145,7 @@ export class ReplyComposer {
    */
   notStated(subject: Subject, lang: Lang): Reply {
     const about = this.entries.get(subject.about);
-    const lead = this.ui('notStated', lang, { subject: subject.label[lang] });
+    const lead = this.text('notStated', lang, { subject: subject.label[lang] });
     if (!about) return { ...this.guidance('not_in_article', 'notCovered', lang) };
     const said = this.fromEntry(about, lang);
     return { ...said, kind: 'not_in_article', blocks: [{ type: 'paragraph', text: lead }, ...said.blocks] };
@@ -153,7 +153,7 @@ export class ReplyComposer {
 
   /** Not stated, about a subject whose facts the same reply has just given: they are not repeated. */
   notStatedBeyond(subject: Subject, lang: Lang): Reply {
-    const text = this.ui('notStatedBeyond', lang, { subject: subject.label[lang] });
+    const text = this.text('notStatedBeyond', lang, { subject: subject.label[lang] });
     return { ...this.guidance('not_in_article', 'notCovered', lang), blocks: [{ type: 'paragraph', text }], entryId: subject.about };
   }
 
@@ -164,7 +164,7 @@ export class ReplyComposer {
       kind: 'clarify',
       lang,
       blocks: [
-        { type: 'paragraph', text: this.ui('askBack', lang) },
+        { type: 'paragraph', text: this.text('askBack', lang) },
         { type: 'list', ordered: false, items: labels },
       ],
       citations: [],
@@ -209,7 +209,7 @@ export class ReplyComposer {
 
   /** The reply with a lead-in before its first paragraph ("Yes:", "Not exactly:"). */
   lead(reply: Reply, key: UiKey): Reply {
-    const lead = this.ui(key, reply.lang);
+    const lead = this.text(key, reply.lang);
     let done = false;
     const blocks = reply.blocks.map((b): ReplyBlock => {
       if (done || b.type !== 'paragraph') return b;
@@ -227,9 +227,9 @@ export class ReplyComposer {
 
   defaultSuggestions(lang: Lang): Suggestion[] {
     return [
-      { label: this.ui('suggestSummary', lang), action: { type: 'command', command: 'summary' } },
-      { label: this.ui('suggestAdvice', lang), action: { type: 'command', command: 'advice' } },
-      { label: this.ui('suggestSource', lang), action: { type: 'command', command: 'source' } },
+      { label: this.text('suggestSummary', lang), action: { type: 'command', command: 'summary' } },
+      { label: this.text('suggestAdvice', lang), action: { type: 'command', command: 'advice' } },
+      { label: this.text('suggestSource', lang), action: { type: 'command', command: 'source' } },
     ];
   }
 
@@ -252,21 +252,21 @@ export class ReplyComposer {
     const out: Suggestion[] = [];
     const firstBlock = entry.citations[0]?.block;
     if (firstBlock && (entry.kind === 'fact' || entry.kind === 'recommendation')) {
-      out.push({ label: this.ui('suggestParagraph', lang), action: { type: 'block', id: firstBlock } });
+      out.push({ label: this.text('suggestParagraph', lang), action: { type: 'block', id: firstBlock } });
     }
-    if (entry.why) out.push({ label: this.ui('suggestWhy', lang), action: { type: 'entry', id: entry.why } });
+    if (entry.why) out.push({ label: this.text('suggestWhy', lang), action: { type: 'entry', id: entry.why } });
     for (const id of entry.related) {
       const target = this.entries.get(id);
       if (target && target.id !== entry.why) out.push({ label: this.labelOf(target, lang), action: { type: 'entry', id } });
     }
     if (!out.some((s) => s.action.type === 'entry' && s.action.id === 'advice.list') && entry.id !== 'advice.list') {
-      out.push({ label: this.ui('suggestAdvice', lang), action: { type: 'command', command: 'advice' } });
+      out.push({ label: this.text('suggestAdvice', lang), action: { type: 'command', command: 'advice' } });
     }
     return out.slice(0, MAX_SUGGESTIONS);
   }
 
   labelOf(entry: Entry, lang: Lang): string {
-    if (entry.kind === 'recommendation') return this.ui('suggestRecommendation', lang, { n: entry.n ?? 0 });
+    if (entry.kind === 'recommendation') return this.text('suggestRecommendation', lang, { n: entry.n ?? 0 });
     return entry.questions[lang][0] as string;
   }
 

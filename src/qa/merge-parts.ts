@@ -45,7 +45,7 @@ export function mergeParts(given: AnswerTrace[], { composer, lang, subjectAbout,
   if (useful.length === 0) return traces.at(-1) as AnswerTrace;
   // "What's the weather there, and how many were arrested?": the other topic is said to be left out.
   const leftOut = (trace: AnswerTrace): AnswerTrace =>
-    offtopic ? { ...trace, reply: composer.notice(trace.reply, composer.ui('partOffTopic', lang)) } : trace;
+    offtopic ? { ...trace, reply: composer.notice(trace.reply, composer.text('partOffTopic', lang)) } : trace;
   if (useful.length === 1) return leftOut(useful[0] as AnswerTrace);
   const score = Math.min(...useful.map((t) => t.score));
   return leftOut({

@@ -1,7 +1,7 @@
 import { type QuestionKind, SPECIFIC_KINDS } from '../content/language-schema.ts';
 import type { Entry } from '../content/schema.ts';
 import type { Features } from './features.ts';
-import type { ParaphraseIndex } from './index.ts';
+import type { ParaphraseIndex } from './paraphrase-index.ts';
 import type { Reading } from './reading.ts';
 
 /** How much each general kind says about what is asked ("summary" more than "what is"). */

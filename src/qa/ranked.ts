@@ -1,11 +1,11 @@
 import type { Content } from '../content/load.ts';
 import type { Entry, Subject } from '../content/schema.ts';
-import type { Reply } from '../core/types.ts';
+import type { Reply } from '../protocol/reply.ts';
 import type { Lang } from '../text/script.ts';
 import type { AnswerTrace } from './answer.ts';
 import type { ReplyComposer } from './compose.ts';
 import { extractFeatures } from './features.ts';
-import type { ParaphraseIndex } from './index.ts';
+import type { ParaphraseIndex } from './paraphrase-index.ts';
 import { MAX_QUESTIONS } from './message.ts';
 import { byKindFirst, closeKin, sameSource, understandingTier } from './ordering.ts';
 import type { Part } from './parts.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { BotError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { Store } from '../store/store.ts';
 import type { Reminders, TickReport } from './scheduler.ts';
@@ -95,7 +95,7 @@ export async function acquireSchedulerLease(store: Store, leaseMs = 60_000): Pro
   const outcome = await lease.attempt();
   if (!outcome.held) {
     await lease.release();
-    throw new BotError(
+    throw new AppError(
       'SCHEDULER_RUNNING_ELSEWHERE',
       `another process already runs the reminder scheduler on ${store.location} (${describeLeaseHolder(outcome.holder)}, still running); a SQLite store serves one process (stop it, or use Redis in STORE_URL to run several)`,
     );

@@ -1,8 +1,9 @@
 import type { Content } from '../content/load.ts';
 import type { Tip } from '../content/schema.ts';
-import type { Clock } from '../core/ports.ts';
-import type { ChatEvent, Reply } from '../core/types.ts';
 import type { Logger } from '../logger.ts';
+import type { Clock } from '../protocol/clock.ts';
+import type { ChatEvent } from '../protocol/event.ts';
+import type { Reply } from '../protocol/reply.ts';
 import type { ReplyComposer } from '../qa/compose.ts';
 import type { KeyValue, Store } from '../store/store.ts';
 import type { Lang } from '../text/script.ts';
@@ -100,7 +101,7 @@ export function createReminders(deps: RemindersDeps): Reminders {
     kind: 'answer',
     lang,
     blocks: [
-      { type: 'heading', text: composer.ui('reminderHeading', lang) },
+      { type: 'heading', text: composer.text('reminderHeading', lang) },
       { type: 'paragraph', text: tip.text[lang] },
       ...tip.citations.slice(0, 1).map((c) => composer.quoteBlock(c, lang)),
     ],

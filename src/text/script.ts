@@ -1,11 +1,7 @@
+import type { Lang } from '../protocol/lang.ts';
 import type { ScriptConverter } from './convert.ts';
 
-export const LANGS = ['zh-Hant', 'zh-Hans', 'en'] as const;
-export type Lang = (typeof LANGS)[number];
-
-export function isLang(value: unknown): value is Lang {
-  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
-}
+export { isLang, LANGS, type Lang } from '../protocol/lang.ts';
 
 export type Script = 'hant' | 'hans' | 'latin' | 'mixed' | 'none';
 

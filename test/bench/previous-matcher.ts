@@ -5,11 +5,11 @@
 import { LRUCache } from 'lru-cache';
 import type { Content } from '../../src/content/load.ts';
 import type { Entry } from '../../src/content/schema.ts';
-import type { Reply } from '../../src/core/types.ts';
+import type { Reply } from '../../src/protocol/reply.ts';
 import type { ReplyComposer } from '../../src/qa/compose.ts';
 import { compileNumberCue, compileTriggers, findAdviceCount, findFollowUp, findOrdinal, isBareOrdinal } from '../../src/qa/cues.ts';
 import { extractFeatures, type Features } from '../../src/qa/features.ts';
-import { type IndexSnapshot, ParaphraseIndex } from '../../src/qa/index.ts';
+import { type IndexSnapshot, ParaphraseIndex } from '../../src/qa/paraphrase-index.ts';
 import type { ScriptConverter } from '../../src/text/convert.ts';
 import { foldForMatch } from '../../src/text/fold.ts';
 import { hasNoWords } from '../../src/text/normalize.ts';
@@ -89,7 +89,7 @@ export function createPreviousAnswerer(
     const list = composer.adviceList(lang);
     const reply = composer.notice(
       { ...list, kind: 'not_in_article' },
-      composer.ui('adviceOutOfRange', lang, { count: recommendationCount }),
+      composer.text('adviceOutOfRange', lang, { count: recommendationCount }),
     );
     return { reply, rule: 'ordinal', score: 1 };
   };
@@ -220,7 +220,7 @@ export function createPreviousAnswerer(
     if (count !== undefined) {
       const list = composer.adviceList(lang);
       if (count <= recommendationCount) return { reply: list, rule: 'ordinal', score: 1 };
-      const notice = composer.ui('adviceOutOfRange', lang, { count: recommendationCount });
+      const notice = composer.text('adviceOutOfRange', lang, { count: recommendationCount });
       return { reply: composer.notice({ ...list, kind: 'not_in_article' }, notice), rule: 'ordinal', score: 1 };
     }
 

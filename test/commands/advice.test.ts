@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatEvent, Reply } from '../../src/core/types.ts';
+import type { ChatEvent } from '../../src/protocol/event.ts';
+import type { Reply } from '../../src/protocol/reply.ts';
 import type { Lang } from '../../src/text/script.ts';
 import { createTestCore, groupEvent } from '../helpers/core.ts';
 
@@ -20,7 +21,7 @@ describe('the list of recommendations attributes to the article once, as its lea
     const { core } = await createTestCore();
     const reply = await core.handle(event(text.startsWith('/') ? '' : text, extra));
     expect(reply.lang).toBe(lang);
-    const lead = core.composer.ui('attributionLead', lang);
+    const lead = core.composer.text('attributionLead', lang);
 
     // Said once, in the paragraph before the list.
     expect(count(textOf(reply), lead)).toBe(1);
@@ -44,6 +45,6 @@ describe('the list of recommendations attributes to the article once, as its lea
   it('a single recommendation keeps its own attribution', async () => {
     const { core } = await createTestCore();
     const reply = await core.handle(event('2', { command: 'advice', locale: 'en' }));
-    expect(textOf(reply).startsWith(core.composer.ui('attributionLead', 'en'))).toBe(true);
+    expect(textOf(reply).startsWith(core.composer.text('attributionLead', 'en'))).toBe(true);
   });
 });

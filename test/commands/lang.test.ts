@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { slashCommands } from '../../adapters/discord/commands.ts';
 import { commandToEvent } from '../../adapters/discord/to-event.ts';
 import { messageToEvent } from '../../adapters/telegram/to-event.ts';
-import type { ChatEvent, Reply } from '../../src/core/types.ts';
+import type { ChatEvent } from '../../src/protocol/event.ts';
+import type { Reply } from '../../src/protocol/reply.ts';
 import type { Lang } from '../../src/text/script.ts';
 import { createTestCore, groupEvent } from '../helpers/core.ts';
 
@@ -19,8 +20,8 @@ describe('/lang auto hands the reply language back to what the user writes', () 
 
     const reset = await core.handle(lang('auto'));
     expect(reset.kind).toBe('clarify');
-    expect(textOf(reset)).toBe(core.composer.ui('langAuto', 'en'));
-    expect(textOf(reset)).not.toBe(core.composer.ui('langUsage', 'en'));
+    expect(textOf(reset)).toBe(core.composer.text('langAuto', 'en'));
+    expect(textOf(reset)).not.toBe(core.composer.text('langUsage', 'en'));
 
     expect((await core.handle(event('抓了多少人?'))).lang).toBe('zh-Hant');
     expect((await core.handle(event('抓了多少人？这些人后来怎样'))).lang).toBe('zh-Hans');
@@ -37,21 +38,21 @@ describe('/lang auto hands the reply language back to what the user writes', () 
     await core.handle(lang(before));
     const reset = await core.handle(lang(keyword));
     expect(reset.lang).toBe(expected);
-    expect(textOf(reset)).toBe(core.composer.ui('langAuto', expected));
+    expect(textOf(reset)).toBe(core.composer.text('langAuto', expected));
   });
 
   it('the word "auto" does not make a Chinese user\'s confirmation English', async () => {
     const { core } = await createTestCore();
     const reset = await core.handle(lang('auto', { locale: 'zh-TW', chatId: 'fresh' }));
     expect(reset.lang).toBe('zh-Hant');
-    expect(textOf(reset)).toBe(core.composer.ui('langAuto', 'zh-Hant'));
+    expect(textOf(reset)).toBe(core.composer.text('langAuto', 'zh-Hant'));
   });
 
   it('an unknown choice still explains the usage, in the chat language, with buttons for the other languages', async () => {
     const { core } = await createTestCore();
     await core.handle(lang('zh-Hans'));
     const reply = await core.handle(lang('klingon'));
-    expect(textOf(reply)).toBe(core.composer.ui('langUsage', 'zh-Hans'));
+    expect(textOf(reply)).toBe(core.composer.text('langUsage', 'zh-Hans'));
     expect(reply.suggestions.map((s) => s.action)).toEqual([
       { type: 'lang', lang: 'zh-Hant' },
       { type: 'lang', lang: 'en' },
@@ -84,6 +85,6 @@ describe('the platforms offer auto', () => {
       } as Message;
       expect(messageToEvent(message, from, me)).toMatchObject({ command: 'lang', text: 'auto' });
     }
-    for (const l of ['zh-Hant', 'zh-Hans', 'en'] as const) expect(core.composer.ui('cmdLang', l)).toContain('auto');
+    for (const l of ['zh-Hant', 'zh-Hans', 'en'] as const) expect(core.composer.text('cmdLang', l)).toContain('auto');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { discordRenderer } from '../../adapters/discord/render.ts';
 import { htmlToPlain, renderTelegram } from '../../adapters/telegram/render.ts';
 import { renderText } from '../../src/cli/render-text.ts';
-import type { ChatEvent } from '../../src/core/types.ts';
+import type { ChatEvent } from '../../src/protocol/event.ts';
 import { LANGS } from '../../src/text/script.ts';
 import { LANG_LABELS } from '../fixtures/replies.ts';
 import { createTestCore } from '../helpers/core.ts';
@@ -26,8 +26,8 @@ describe('/source labels each article block once', () => {
     expect(quotes.map((q) => q.blockId)).toEqual(core.composer.content.article.blocks.map((b) => b.id));
     // The same label every cited quote carries ("原文", "Original (Chinese)", and for Simplified
     // readers "原文，已转为简体" where the characters were converted), never the id again.
-    const labels = new Set([core.composer.ui(lang === 'en' ? 'originalQuoteLabel' : 'quoteLabel', lang)]);
-    if (lang === 'zh-Hans') labels.add(core.composer.ui('convertedQuoteLabel', lang));
+    const labels = new Set([core.composer.text(lang === 'en' ? 'originalQuoteLabel' : 'quoteLabel', lang)]);
+    if (lang === 'zh-Hans') labels.add(core.composer.text('convertedQuoteLabel', lang));
     for (const q of quotes) expect(labels).toContain(q.label);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { discordRenderer } from '../../adapters/discord/render.ts';
 import { renderTelegram } from '../../adapters/telegram/render.ts';
-import type { ChatEvent } from '../../src/core/types.ts';
+import type { ChatEvent } from '../../src/protocol/event.ts';
 import type { Lang } from '../../src/text/script.ts';
 import { LANG_LABELS } from '../fixtures/replies.ts';
 import { createTestCore, testConvert } from '../helpers/core.ts';

@@ -8,7 +8,7 @@ import type { Content } from '../../src/content/load.ts';
 import { loadContent } from '../../src/content/load.ts';
 import { ContentError } from '../../src/errors.ts';
 import { extractFeatures } from '../../src/qa/features.ts';
-import { type IndexSnapshot, ParaphraseIndex, snapshotOf } from '../../src/qa/index.ts';
+import { type IndexSnapshot, ParaphraseIndex, snapshotOf } from '../../src/qa/paraphrase-index.ts';
 import { foldForMatch } from '../../src/text/fold.ts';
 import { loadEvalItems } from '../eval/evaluate.ts';
 import { testConvert } from '../helpers/core.ts';

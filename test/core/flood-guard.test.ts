@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatEvent } from '../../src/core/types.ts';
+import type { ChatEvent } from '../../src/protocol/event.ts';
 import { createTestCore } from '../helpers/core.ts';
 
 const from = (userId: string, platform: ChatEvent['platform'] = 'telegram'): ChatEvent => ({

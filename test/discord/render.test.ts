@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { slashCommands } from '../../adapters/discord/commands.ts';
 import { LIMITS, renderDiscord } from '../../adapters/discord/render.ts';
-import type { Reply } from '../../src/core/types.ts';
+import type { Reply } from '../../src/protocol/reply.ts';
 import { LANG_LABELS, replyOf } from '../fixtures/replies.ts';
 import { createTestCore } from '../helpers/core.ts';
 

@@ -3,7 +3,7 @@ import { load as parse } from 'js-yaml';
 import { z } from 'zod';
 import { renderText } from '../../src/cli/render-text.ts';
 import type { Core } from '../../src/core/core.ts';
-import type { Reply, ReplyKind } from '../../src/core/types.ts';
+import type { Reply, ReplyKind } from '../../src/protocol/reply.ts';
 import type { ScriptConverter } from '../../src/text/convert.ts';
 import { foldForMatch } from '../../src/text/fold.ts';
 import { detectScript, LANGS } from '../../src/text/script.ts';

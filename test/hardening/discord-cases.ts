@@ -12,7 +12,7 @@ import { startDiscord } from '../../adapters/discord/index.ts';
 import { type App, createApp } from '../../src/bootstrap.ts';
 import { parseConfig } from '../../src/config.ts';
 import type { Core } from '../../src/core/core.ts';
-import type { Reply } from '../../src/core/types.ts';
+import type { Reply } from '../../src/protocol/reply.ts';
 import { type FakeChatCompletions, modelAnswer, startFakeChatCompletions } from '../fakes/chat-completions-server.ts';
 import { type FakeDiscord, type InteractionRecord, startFakeDiscord } from '../fakes/discord-server.ts';
 import { buttonClick, CHANNEL_MANAGER_PERMISSIONS, chatInputCommand, subcommand } from '../fixtures/discord-interactions.ts';

@@ -120,7 +120,7 @@ const inputCases: HardeningCase[] = [
         await h.deliver(mention('   \n '));
         const texts = expectValidOutput(fake);
         expect(texts).toHaveLength(3);
-        const clarify = h.core.composer.ui('clarify', 'zh-Hans');
+        const clarify = h.core.composer.text('clarify', 'zh-Hans');
         for (const t of texts) {
           expect(t).toContain(clarify);
           expect(t.length).toBeLessThan(400);
@@ -142,7 +142,7 @@ const inputCases: HardeningCase[] = [
         const ms = Math.round(performance.now() - started);
         const texts = expectValidOutput(fake);
         expect(texts).toHaveLength(2);
-        const notice = h.core.composer.ui('inputTruncated', 'en', { limit: MAX_MESSAGE_CHARS });
+        const notice = h.core.composer.text('inputTruncated', 'en', { limit: MAX_MESSAGE_CHARS });
         for (const t of texts) {
           expect(t).toContain(notice);
           expect(t).toMatch(ARREST_FIGURE);
@@ -160,7 +160,7 @@ const inputCases: HardeningCase[] = [
         await h.deliver(mention('🤔❓'));
         const texts = expectValidOutput(fake);
         expect(texts).toHaveLength(2);
-        for (const t of texts) expect(t).toContain(h.core.composer.ui('clarify', 'zh-Hans'));
+        for (const t of texts) expect(t).toContain(h.core.composer.text('clarify', 'zh-Hans'));
         return '2 clarify replies';
       }),
   },
@@ -204,7 +204,7 @@ const inputCases: HardeningCase[] = [
         const texts = expectValidOutput(fake);
         expect(texts).toHaveLength(2);
         expect(texts[0]).toMatch(P3_CITATION);
-        expect(texts[1]).toContain(h.core.composer.ui('clarify', 'en'));
+        expect(texts[1]).toContain(h.core.composer.text('clarify', 'en'));
         for (const t of texts) expect(t).not.toMatch(LONE_SURROGATE);
         return 'answer + clarify, no lone surrogate sent';
       }),
@@ -275,7 +275,7 @@ const inputCases: HardeningCase[] = [
         await h.deliver(mention(`https://example.com/${'x'.repeat(10_000)}`, { from: BOB }));
         const texts = expectValidOutput(fake);
         expect(texts).toHaveLength(3);
-        for (const t of texts) expect(t).not.toContain(h.core.composer.ui('inputTruncated', 'en', { limit: MAX_MESSAGE_CHARS }));
+        for (const t of texts) expect(t).not.toContain(h.core.composer.text('inputTruncated', 'en', { limit: MAX_MESSAGE_CHARS }));
         return `3 replies, longest ${Math.max(...texts.map((t) => t.length))} chars`;
       }),
   },
@@ -316,7 +316,8 @@ const inputCases: HardeningCase[] = [
     expected: 'each gets one sensible reply (usage, range notice, clarify), no error',
     run: () =>
       withBot(async (fake, h) => {
-        const ui = (key: Parameters<typeof h.core.composer.ui>[0], vars?: Record<string, number>) => h.core.composer.ui(key, 'en', vars);
+        const ui = (key: Parameters<typeof h.core.composer.text>[0], vars?: Record<string, number>) =>
+          h.core.composer.text(key, 'en', vars);
         const outOfRange = ui('adviceOutOfRange', { count: 4 });
         const cases: [name: string, args: string, expected: string][] = [
           ['advice', '0', outOfRange],
@@ -374,7 +375,7 @@ const inputCases: HardeningCase[] = [
         expect(texts[0]).toMatch(/Mars\/Olympus|25:99/);
         expect(texts[1]).toContain('25:99');
         expect(texts[2]).toContain('Mars/Olympus');
-        expect(texts[3]).toContain(h.core.composer.ui('remindAdminOnly', 'en'));
+        expect(texts[3]).toContain(h.core.composer.text('remindAdminOnly', 'en'));
         for (const chat of [...users.map((u) => u.id), GROUP.id])
           expect(await h.reminders.status('telegram', String(chat))).toBeUndefined();
         return '3 problems named, group refused, 0 subscriptions';
@@ -399,7 +400,7 @@ const inputCases: HardeningCase[] = [
         for (const data of forged) await h.deliver(callback(data));
         const answers = fake.sent('answerCallbackQuery');
         expect(answers).toHaveLength(forged.length);
-        for (const a of answers) expect(a.params.text).toBe(h.core.composer.ui('buttonExpired', 'zh-Hans'));
+        for (const a of answers) expect(a.params.text).toBe(h.core.composer.text('buttonExpired', 'zh-Hans'));
         expect(fake.sent('sendMessage')).toHaveLength(0);
         expect(problems(h.logs())).toEqual([]);
         return `${forged.length} presses answered "expired", 0 messages`;
@@ -435,7 +436,7 @@ const inputCases: HardeningCase[] = [
         const texts = sentTexts(fake);
         expect(texts).toHaveLength(1);
         expect(texts[0]).toContain('first recommendation');
-        expect(texts.some((t) => t.includes(h.core.composer.ui('apology', 'zh-Hans')))).toBe(false);
+        expect(texts.some((t) => t.includes(h.core.composer.text('apology', 'zh-Hans')))).toBe(false);
         expect(h.logs()).not.toContain('"level":50');
         return 'answer posted, spinner lost only';
       }),
@@ -526,7 +527,7 @@ const inputCases: HardeningCase[] = [
         const texts = expectValidOutput(fake);
         expect(texts).toHaveLength(4);
         for (const t of texts.slice(0, 3)) {
-          expect(t).toContain(h.core.composer.ui('clarify', 'en'));
+          expect(t).toContain(h.core.composer.text('clarify', 'en'));
           expect(t.length).toBeLessThan(400);
         }
         expect(texts[3]).toMatch(ARREST_FIGURE);
@@ -839,7 +840,7 @@ const loadCases: HardeningCase[] = [
         // Still within the minute: the flooder's next message gets nothing at all.
         await h.deliver(textMessage('抓了多少人?'));
         const toAlice = sendsTo(fake, ALICE.id).map((c) => String(c.params.text));
-        const notice = h.core.composer.ui('slowDown', 'zh-Hans');
+        const notice = h.core.composer.text('slowDown', 'zh-Hans');
         expect(toAlice).toHaveLength(FLOOD_LIMIT + 1);
         expect(toAlice.filter((t) => t.includes(notice))).toHaveLength(1);
         expect(toAlice.at(-1)).toContain(notice);

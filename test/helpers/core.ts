@@ -2,9 +2,10 @@ import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
 import { loadContent } from '../../src/content/load.ts';
 import { type Core, type CoreDeps, createCore } from '../../src/core/core.ts';
-import type { Clock } from '../../src/core/ports.ts';
-import type { ChatEvent, Reply } from '../../src/core/types.ts';
 import { createLogger } from '../../src/logger.ts';
+import type { Clock } from '../../src/protocol/clock.ts';
+import type { ChatEvent } from '../../src/protocol/event.ts';
+import type { Reply } from '../../src/protocol/reply.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { createScriptConverter, type ScriptConverter } from '../../src/text/convert.ts';
 

@@ -1,6 +1,6 @@
 import { parseConfig } from '../../src/config.ts';
-import type { ChatEvent } from '../../src/core/types.ts';
 import { createChatCompletionClient } from '../../src/llm/client.ts';
+import type { ChatEvent } from '../../src/protocol/event.ts';
 import type { FakeChatCompletions } from '../fakes/chat-completions-server.ts';
 import { capturedLogger, createTestCore } from './core.ts';
 

@@ -4,7 +4,7 @@ import { createTelegramBot, registerTelegramCommands } from '../../adapters/tele
 import { parseConfig } from '../../src/config.ts';
 import { loadContent } from '../../src/content/load.ts';
 import { type Core, createCore } from '../../src/core/core.ts';
-import type { Clock } from '../../src/core/ports.ts';
+import type { Clock } from '../../src/protocol/clock.ts';
 import { ReplyComposer } from '../../src/qa/compose.ts';
 import { createReminders } from '../../src/reminders/scheduler.ts';
 import { openStore, type Store } from '../../src/store/store.ts';

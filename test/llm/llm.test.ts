@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/cli/render-text.ts';
-import type { Reply } from '../../src/core/types.ts';
+import type { Reply } from '../../src/protocol/reply.ts';
 import { type FakeChatCompletions, modelAnswer, startFakeChatCompletions } from '../fakes/chat-completions-server.ts';
 import { createLlmCore, TEST_API_KEY } from '../helpers/llm-core.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { describe, expect, inject, it } from 'vitest';
 import { loadContent } from '../../src/content/load.ts';
-import type { Reply } from '../../src/core/types.ts';
+import type { Reply } from '../../src/protocol/reply.ts';
 import { ReplyComposer } from '../../src/qa/compose.ts';
 import { createReminders, type Poster } from '../../src/reminders/scheduler.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
