@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Config } from './config.ts';
 import { compiledContentCacheDir, loadContentCached } from './content/cache.ts';
+import { type Conversation, createConversation } from './core/conversation.ts';
 import { type Core, createCore } from './core/core.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createSilentRecorder, type MetricsRecorder } from './ops/recorder.ts';
@@ -18,7 +19,9 @@ export interface App {
   logger: Logger;
   store: Store;
   core: Core;
-  /** Subscriptions and the tick; platforms register their posters when they start. */
+  /** What adapters see: the conversation loop over the core. */
+  conversation: Conversation;
+  /** Subscriptions and the tick; platforms attached to the conversation post them. */
   reminders: Reminders;
   metrics: MetricsRecorder;
   close(): Promise<void>;
@@ -98,9 +101,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     { ms: Math.round(performance.now() - started), store: store.backend, article: config.articleId, llm: config.llm?.model ?? 'off' },
     'core ready',
   );
+  const conversation = createConversation({ core, logger, reminders });
   const close = async () => {
     await core.flush();
     await store.close();
   };
-  return { config, logger, store, core, reminders, metrics, close };
+  return { config, logger, store, core, conversation, reminders, metrics, close };
 }

@@ -1,7 +1,8 @@
 import type { Command } from '../../src/commands/index.ts';
 import type { UiKey } from '../../src/content/ui-schema.ts';
-import type { ReplyComposer } from '../../src/qa/compose.ts';
-import type { Lang } from '../../src/text/script.ts';
+import type { Lang } from '../../src/protocol/lang.ts';
+import type { PlatformTexts } from '../shared/buttons.ts';
+import { trimLabel } from '../shared/text.ts';
 import { type DiscordCommandShape, REMIND_SHAPE, type Subcommand } from './remind.ts';
 
 /** Discord locales the commands are localized for, and the reply language of each. */
@@ -32,31 +33,26 @@ export interface SlashCommandJson {
 }
 
 /** Discord's description limit is 100 characters. */
-const clampDescription = (text: string, max = 100) =>
-  Array.from(text).length <= max
-    ? text
-    : `${Array.from(text)
-        .slice(0, max - 1)
-        .join('')}…`;
+const clampDescription = (text: string) => trimLabel(text, 100);
 
-function localized(composer: ReplyComposer, key: UiKey, transform: (s: string) => string = (s) => s): Record<string, string> {
-  return Object.fromEntries(Object.entries(DISCORD_LOCALES).map(([locale, lang]) => [locale, transform(composer.text(key, lang))]));
+function localized(texts: Pick<PlatformTexts, 'text'>, key: UiKey, transform: (s: string) => string = (s) => s): Record<string, string> {
+  return Object.fromEntries(Object.entries(DISCORD_LOCALES).map(([locale, lang]) => [locale, transform(texts.text(key, lang))]));
 }
 
 /** A name (kept as is) and a description localized from `key`. */
-const described = (composer: ReplyComposer, name: string, key: UiKey) => ({
+const described = (texts: Pick<PlatformTexts, 'text'>, name: string, key: UiKey) => ({
   name,
-  description: clampDescription(composer.text(key, 'en')),
-  description_localizations: localized(composer, key, clampDescription),
+  description: clampDescription(texts.text(key, 'en')),
+  description_localizations: localized(texts, key, clampDescription),
 });
 
-function subcommandJson(composer: ReplyComposer, sub: Subcommand): Record<string, unknown> {
+function subcommandJson(texts: Pick<PlatformTexts, 'text'>, sub: Subcommand): Record<string, unknown> {
   return {
     type: SUB_COMMAND,
-    ...described(composer, sub.name, sub.descriptionKey),
+    ...described(texts, sub.name, sub.descriptionKey),
     options: sub.options.map((o) => ({
       type: STRING,
-      ...described(composer, o.name, o.descriptionKey),
+      ...described(texts, o.name, o.descriptionKey),
       required: false,
       max_length: o.maxLength,
       ...(o.suggest ? { autocomplete: true } : {}),
@@ -65,12 +61,12 @@ function subcommandJson(composer: ReplyComposer, sub: Subcommand): Record<string
 }
 
 /** The option for a command's one core argument, if it has one with a description. */
-function argumentJson(composer: ReplyComposer, arg: Command['argument']): Record<string, unknown>[] {
+function argumentJson(texts: Pick<PlatformTexts, 'text'>, arg: Command['argument']): Record<string, unknown>[] {
   const argKey = arg?.descriptionKey;
   if (!arg || !argKey) return [];
   const option: Record<string, unknown> = {
     type: arg.kind === 'integer' ? INTEGER : STRING,
-    ...described(composer, arg.name, argKey),
+    ...described(texts, arg.name, argKey),
     required: arg.required,
   };
   if (arg.kind === 'integer' && arg.min !== undefined && arg.max !== undefined) {
@@ -92,17 +88,17 @@ function argumentJson(composer: ReplyComposer, arg: Command['argument']): Record
  * convention and is left out; /ask gets autocomplete from the content's questions; a command
  * with a Discord shape (/remind) gets its sub-commands and default permissions from it.
  */
-export function slashCommands(commands: readonly Command[], composer: ReplyComposer): SlashCommandJson[] {
+export function slashCommands(commands: readonly Command[], texts: Pick<PlatformTexts, 'text'>): SlashCommandJson[] {
   return commands
     .filter((c): c is Command & { nameKey: UiKey } => c.nameKey !== undefined)
     .map((c) => {
       const shape = discordShapeOf(c.name);
       const json: SlashCommandJson = {
         name: c.name,
-        name_localizations: localized(composer, c.nameKey),
-        description: clampDescription(composer.text(c.descriptionKey, 'en')),
-        description_localizations: localized(composer, c.descriptionKey, clampDescription),
-        options: shape ? shape.subcommands.map((s) => subcommandJson(composer, s)) : argumentJson(composer, c.argument),
+        name_localizations: localized(texts, c.nameKey),
+        description: clampDescription(texts.text(c.descriptionKey, 'en')),
+        description_localizations: localized(texts, c.descriptionKey, clampDescription),
+        options: shape ? shape.subcommands.map((s) => subcommandJson(texts, s)) : argumentJson(texts, c.argument),
         integration_types: INTEGRATION_TYPES,
         contexts: CONTEXTS,
       };

@@ -3,9 +3,6 @@ import type { App } from '../../src/bootstrap.ts';
 import { AppError } from '../../src/errors.ts';
 import { createInFlight, type RunningTransport, stoppedOnRequest } from '../shared/lifecycle.ts';
 import { createDiscordClient } from './client.ts';
-import { createDiscordPoster } from './poster.ts';
-
-export { createDiscordRestPoster } from './poster.ts';
 
 /** Logs in to the Discord gateway (address from GET /gateway/bot under DISCORD_API_BASE) and posts the reminders of Discord channels. */
 export async function startDiscord(app: App): Promise<RunningTransport> {
@@ -13,9 +10,7 @@ export async function startDiscord(app: App): Promise<RunningTransport> {
   if (!token) throw new Error('startDiscord needs DISCORD_TOKEN');
   const logger = app.logger.child({ adapter: 'discord' });
   const inFlight = createInFlight();
-  const client = createDiscordClient({ token, config: app.config.discord, core: app.core, logger, inFlight });
-  // Reminders go out over the client's REST (its rate limits shared with the replies).
-  app.reminders.usePoster('discord', createDiscordPoster(client.rest, { composer: app.core.composer }));
+  const client = createDiscordClient({ token, config: app.config.discord, conversation: app.conversation, logger, inFlight });
   try {
     await client.login(token);
   } catch (error) {

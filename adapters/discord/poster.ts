@@ -1,7 +1,6 @@
-import { DiscordAPIError, REST, Routes } from 'discord.js';
-import type { DiscordConfig } from '../../src/config.ts';
-import type { ReplyComposer } from '../../src/qa/compose.ts';
-import type { Poster } from '../../src/reminders/scheduler.ts';
+import { DiscordAPIError, type REST, Routes } from 'discord.js';
+import type { Poster } from '../../src/protocol/platform.ts';
+import type { PlatformTexts } from '../shared/buttons.ts';
 import { discordRenderer } from './render.ts';
 
 /** Discord's JSON error codes that mean the channel will not take our messages again. */
@@ -20,18 +19,14 @@ function isGone(error: unknown): boolean {
   return error.status === 404 && error.code === UNKNOWN_CHANNEL;
 }
 
-export interface DiscordPosterOptions {
-  composer: ReplyComposer;
-}
-
 /**
  * Reminder posts on Discord: the reply rendered as for an interaction (embeds, buttons) and
  * posted to the channel, never pinging anyone. Discord's 429s are waited out by @discordjs/rest
  * (it reads the rate-limit headers) and 5xx retried; a channel that is gone is 'gone'; any other
  * failure is thrown for the scheduler's backoff.
  */
-export function createDiscordPoster(rest: REST, { composer }: DiscordPosterOptions): Poster {
-  const render = discordRenderer(composer);
+export function createDiscordPoster(rest: REST, texts: PlatformTexts): Poster {
+  const render = discordRenderer(texts);
   return {
     async post(channelId, reply) {
       try {
@@ -43,20 +38,4 @@ export function createDiscordPoster(rest: REST, { composer }: DiscordPosterOptio
       }
     },
   };
-}
-
-/**
- * The same poster without a gateway connection: a REST client from the token alone, for a
- * process that only runs the scheduler (or the CLI posting due reminders).
- */
-export function createDiscordRestPoster({
-  token,
-  config,
-  composer,
-}: {
-  token: string;
-  config: DiscordConfig;
-  composer: ReplyComposer;
-}): Poster {
-  return createDiscordPoster(new REST({ api: config.apiBase }).setToken(token), { composer });
 }

@@ -7,8 +7,6 @@ import { commandsOf } from '../../src/commands/index.ts';
 import { loadConfig } from '../../src/config.ts';
 import { loadContent } from '../../src/content/load.ts';
 import { AppError, describeStartupError } from '../../src/errors.ts';
-import { ReplyComposer } from '../../src/qa/compose.ts';
-import { createScriptConverter } from '../../src/text/convert.ts';
 import { slashCommands } from './commands.ts';
 
 export async function registerDiscordCommands(): Promise<{ scope: string; count: number }> {
@@ -16,8 +14,8 @@ export async function registerDiscordCommands(): Promise<{ scope: string; count:
   const token = config.discordToken;
   if (!token) throw new AppError('CONFIG_INVALID', 'DISCORD_TOKEN: required to register commands');
   const content = await loadContent(config.contentDir, config.articleId);
-  const composer = new ReplyComposer(content, createScriptConverter());
-  const body = slashCommands(commandsOf(), composer);
+  // Names and descriptions are plain texts of content/ui.yaml: no reply is composed here.
+  const body = slashCommands(commandsOf(), { text: (key, lang) => content.ui[key][lang] });
   const rest = new REST({ api: config.discord.apiBase }).setToken(token);
   const applicationId = config.discord.applicationId ?? ((await rest.get(Routes.currentApplication())) as { id: string }).id;
   const { guildId } = config.discord;

@@ -1,7 +1,6 @@
 import type { Reply, ReplyBlock } from '../../src/protocol/reply.ts';
-import type { ReplyComposer } from '../../src/qa/compose.ts';
-import { LANGS, type Lang } from '../../src/text/script.ts';
-import { encodeAction } from '../shared/button-data.ts';
+import { type LangLabels, langLabelsFrom, languageRow, type PlatformTexts, suggestionButtons } from '../shared/buttons.ts';
+import { splitText, trimLabel } from '../shared/text.ts';
 
 /** Discord's limits (characters). */
 export const LIMITS = {
@@ -44,10 +43,7 @@ export interface DiscordMessage {
 const COLOR = 0xc0392b;
 const ELLIPSIS = '…';
 
-export function trim(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}${ELLIPSIS}`;
-}
+const trim = trimLabel;
 
 /** Markdown in our text is shown as written: Discord would otherwise style or hide it. */
 export function escapeMarkdown(text: string): string {
@@ -64,7 +60,7 @@ const embedSize = (e: EmbedJson) =>
  * Pure: a core Reply as Discord messages — embeds with the answer, each cited quote as a field
  * with its block id, and a footer naming the article; follow-ups as buttons on the last one.
  */
-export function renderDiscord(reply: Reply, options: { footer: string; langLabels: Record<Lang, string> }): DiscordMessage[] {
+export function renderDiscord(reply: Reply, options: { footer: string; langLabels: LangLabels }): DiscordMessage[] {
   const footer = { text: trim(options.footer, LIMITS.footer) };
   const embeds: EmbedJson[] = [];
   let current: EmbedJson = { color: COLOR, fields: [], footer };
@@ -122,10 +118,9 @@ export function renderDiscord(reply: Reply, options: { footer: string; langLabel
 }
 
 /** The renderer with this bot's footer (the article's title) and language labels. */
-export function discordRenderer(composer: ReplyComposer): (reply: Reply) => DiscordMessage[] {
-  const footer = composer.content.knowledge.title;
-  const langLabels = Object.fromEntries(LANGS.map((l) => [l, composer.text('langShort', l)])) as Record<Lang, string>;
-  return (reply) => renderDiscord(reply, { footer: footer[reply.lang], langLabels });
+export function discordRenderer(texts: PlatformTexts): (reply: Reply) => DiscordMessage[] {
+  const langLabels = langLabelsFrom(texts);
+  return (reply) => renderDiscord(reply, { footer: texts.articleTitle(reply.lang), langLabels });
 }
 
 /** A reply as one short plain message (an ephemeral notice): its text, no embeds, no buttons. */
@@ -147,38 +142,14 @@ function blockText(block: ReplyBlock): string {
   }
 }
 
-function splitText(text: string, max: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    const window = rest.slice(0, max);
-    const cut = Math.max(window.lastIndexOf('\n'), window.lastIndexOf('。'), window.lastIndexOf('. '));
-    let at = cut > max / 2 ? cut + 1 : max;
-    // Never between the two halves of a surrogate pair (an emoji): each piece must stay valid text.
-    if (/[\uD800-\uDBFF]/.test(rest.charAt(at - 1))) at--;
-    out.push(rest.slice(0, at));
-    rest = rest.slice(at);
-  }
-  if (rest) out.push(rest);
-  return out;
-}
-
-function buttons(reply: Reply, langLabels: Record<Lang, string>): DiscordMessage['components'] {
-  const all: ButtonJson[] = [];
-  for (const s of reply.suggestions) {
-    const id = encodeAction(s.action);
-    if (id) all.push({ type: 2, style: 2, label: trim(s.label, LIMITS.buttonLabel), custom_id: id });
-  }
+function buttons(reply: Reply, langLabels: LangLabels): DiscordMessage['components'] {
+  const button = (b: { label: string; data: string }): ButtonJson => ({ type: 2, style: 2, label: b.label, custom_id: b.data });
+  const all = suggestionButtons(reply, LIMITS.buttonLabel).map(button);
   const rows: DiscordMessage['components'] = [];
   for (let i = 0; i < all.length && rows.length < LIMITS.rows - 1; i += LIMITS.buttonsPerRow) {
     rows.push({ type: 1, components: all.slice(i, i + LIMITS.buttonsPerRow) });
   }
-  if (reply.entryId) {
-    const langs = LANGS.filter((l) => l !== reply.lang)
-      .map((l) => ({ label: langLabels[l], id: encodeAction({ type: 'translate', lang: l, id: reply.entryId as string }) }))
-      .filter((b): b is { label: string; id: string } => b.id !== undefined)
-      .map((b) => ({ type: 2 as const, style: 2 as const, label: b.label, custom_id: b.id }));
-    if (langs.length) rows.push({ type: 1, components: langs });
-  }
+  const langs = languageRow(reply, langLabels).map(button);
+  if (langs.length) rows.push({ type: 1, components: langs });
   return rows;
 }

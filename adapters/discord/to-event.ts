@@ -1,5 +1,4 @@
 import type { ChatEvent } from '../../src/protocol/event.ts';
-import { actionEvent, type ButtonTargets, decodeAction, isLive } from '../shared/button-data.ts';
 
 /** The parts of a discord.js interaction the core needs; kept plain so it can be tested as data. */
 export interface InteractionFacts {
@@ -32,11 +31,4 @@ export function subcommandText(subcommand: string, values: readonly (string | nu
     .map((v) => v?.trim() ?? '')
     .filter((v) => v !== '')
     .join(' ');
-}
-
-/** A button press as a core event, or undefined for a forged custom id, or a stale one when `targets` are given. */
-export function buttonToEvent(facts: InteractionFacts, customId: string, targets?: ButtonTargets): ChatEvent | undefined {
-  const action = decodeAction(customId);
-  if (!action || (targets && !isLive(action, targets))) return undefined;
-  return actionEvent(action, baseEvent(facts));
 }

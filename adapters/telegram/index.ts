@@ -16,15 +16,14 @@ export async function startTelegram(app: App, ops: { route: OpsServer['route'] }
   const bot = createTelegramBot({
     token,
     config: app.config.telegram,
-    core: app.core,
+    conversation: app.conversation,
     store: app.store,
     logger,
     http,
-    reminders: app.reminders,
   });
   try {
     await bot.init();
-    await registerTelegramCommands(bot, app.core);
+    await registerTelegramCommands(bot, app.conversation);
   } catch (error) {
     await http.close();
     // Our own words: grammY's messages can carry the request URL, and with it the token.

@@ -1,5 +1,5 @@
 import { type Api, GrammyError } from 'grammy';
-import type { Poster } from '../../src/reminders/scheduler.ts';
+import type { Poster } from '../../src/protocol/platform.ts';
 import type { TelegramSender } from './send.ts';
 
 /**

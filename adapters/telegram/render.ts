@@ -1,6 +1,6 @@
 import type { Reply, ReplyBlock } from '../../src/protocol/reply.ts';
-import { LANGS } from '../../src/text/script.ts';
-import { encodeAction } from '../shared/button-data.ts';
+import { type LangLabels, languageRow, suggestionButtons } from '../shared/buttons.ts';
+import { splitText } from '../shared/text.ts';
 
 /** Telegram's message limit is 4,096 characters; the HTML we count is always longer than the text. */
 export const TELEGRAM_MAX_MESSAGE = 4096;
@@ -36,11 +36,7 @@ const BUTTON_LABEL_MAX = 60;
  * Pure: a core Reply as Telegram messages. Blocks become HTML paragraphs; messages are split
  * between paragraphs to stay under the limit; buttons go on the last message.
  */
-export function renderTelegram(
-  reply: Reply,
-  langLabels: Record<(typeof LANGS)[number], string>,
-  limit = TELEGRAM_MAX_MESSAGE,
-): TelegramMessage[] {
+export function renderTelegram(reply: Reply, langLabels: LangLabels, limit = TELEGRAM_MAX_MESSAGE): TelegramMessage[] {
   const parts = reply.blocks.flatMap((block) => renderBlock(block, limit - 100));
   const messages: string[] = [];
   let current = '';
@@ -76,38 +72,18 @@ function renderBlock(block: ReplyBlock, budget: number): string[] {
   }
 }
 
-/** Splits text at line, sentence or word boundaries into pieces whose escaped form fits `budget`. */
+/** Pieces of `text` whose escaped form fits `budget`. */
 export function chunks(text: string, budget: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (escapeHtml(rest).length > budget) {
-    // Escaping can grow text (& → &amp;): shrink the cut until its escaped form fits.
-    let cut = Math.min(budget, rest.length);
-    while (cut > 1 && escapeHtml(rest.slice(0, cut)).length > budget) cut = Math.floor(cut * 0.9);
-    const window = rest.slice(0, cut);
-    const boundary = Math.max(window.lastIndexOf('\n'), window.lastIndexOf('。'), window.lastIndexOf('. '), window.lastIndexOf(' '));
-    const at = boundary > cut / 2 ? boundary + 1 : cut;
-    out.push(rest.slice(0, at).trimEnd());
-    rest = rest.slice(at).trimStart();
-  }
-  if (rest) out.push(rest);
-  return out;
+  return splitText(text, budget, (piece) => escapeHtml(piece).length);
 }
 
-function label(text: string): string {
-  const chars = Array.from(text);
-  return chars.length <= BUTTON_LABEL_MAX ? text : `${chars.slice(0, BUTTON_LABEL_MAX - 1).join('')}…`;
-}
-
-function buildKeyboard(reply: Reply, langLabels: Record<(typeof LANGS)[number], string>): InlineButton[][] {
+/** Short labels share a row (up to three), long ones (questions) get their own. */
+function buildKeyboard(reply: Reply, langLabels: LangLabels): InlineButton[][] {
   const rows: InlineButton[][] = [];
   let row: InlineButton[] = [];
-  for (const s of reply.suggestions) {
-    const data = encodeAction(s.action);
-    if (!data) continue;
-    const button = { text: label(s.label), callback_data: data };
-    // Short labels share a row, long ones (questions) get their own.
-    if (Array.from(s.label).length > 14) {
+  for (const b of suggestionButtons(reply, BUTTON_LABEL_MAX)) {
+    const button = { text: b.label, callback_data: b.data };
+    if (Array.from(b.label).length > 14) {
       if (row.length) rows.push(row);
       rows.push([button]);
       row = [];
@@ -120,11 +96,7 @@ function buildKeyboard(reply: Reply, langLabels: Record<(typeof LANGS)[number], 
     }
   }
   if (row.length) rows.push(row);
-  if (reply.entryId) {
-    const langs = LANGS.filter((l) => l !== reply.lang)
-      .map((l) => ({ text: langLabels[l], data: encodeAction({ type: 'translate', lang: l, id: reply.entryId as string }) }))
-      .filter((b): b is { text: string; data: string } => b.data !== undefined);
-    if (langs.length) rows.push(langs.map((b) => ({ text: b.text, callback_data: b.data })));
-  }
+  const langs = languageRow(reply, langLabels);
+  if (langs.length) rows.push(langs.map((b) => ({ text: b.label, callback_data: b.data })));
   return rows;
 }

@@ -1,9 +1,8 @@
 import { type Api, GrammyError } from 'grammy';
 import type { Logger } from '../../src/logger.ts';
 import type { Reply } from '../../src/protocol/reply.ts';
-import type { ReplyComposer } from '../../src/qa/compose.ts';
 import type { KeyValue, Store } from '../../src/store/store.ts';
-import { LANGS, type Lang } from '../../src/text/script.ts';
+import { langLabelsFrom, type PlatformTexts } from '../shared/buttons.ts';
 import { renderTelegram } from './render.ts';
 
 export interface SendOptions {
@@ -15,20 +14,19 @@ export interface TelegramSender {
   send(chatId: number | string, reply: Reply, options?: SendOptions): Promise<'sent' | 'blocked'>;
 }
 
-/**
- * Renders and sends a reply. 403 (blocked, kicked) is expected in a bot's life: recorded and
- * logged quietly, never thrown. Other failures propagate to the adapter's catch-all.
- */
 /** The sender as the bot and reminder posters build it: button labels from the UI strings, 403s recorded. */
-export function createTelegramSenderFor(api: Api, composer: ReplyComposer, store: Store, logger: Logger): TelegramSender {
-  const langLabels = Object.fromEntries(LANGS.map((l) => [l, composer.text('langShort', l)])) as Record<Lang, string>;
-  return createTelegramSender(api, langLabels, store.namespace<number>(BLOCKED_NAMESPACE), logger);
+export function createTelegramSenderFor(api: Api, texts: Pick<PlatformTexts, 'text'>, store: Store, logger: Logger): TelegramSender {
+  return createTelegramSender(api, langLabelsFrom(texts), store.namespace<number>(BLOCKED_NAMESPACE), logger);
 }
 
 /** Chats that blocked or removed the bot, with when it was noticed (kept 180 days). */
 export const BLOCKED_NAMESPACE = 'telegram-blocked';
 export const BLOCKED_TTL_MS = 180 * 24 * 3_600_000;
 
+/**
+ * Renders and sends a reply. 403 (blocked, kicked) is expected in a bot's life: recorded and
+ * logged quietly, never thrown. Other failures propagate to the core's error boundary.
+ */
 export function createTelegramSender(
   api: Api,
   langLabels: Parameters<typeof renderTelegram>[1],

@@ -1,8 +1,7 @@
+import type { Context } from 'grammy';
 import type { Message, User } from 'grammy/types';
+import { COMMAND_NAMES } from '../../src/protocol/commands.ts';
 import type { ChatEvent, ChatType } from '../../src/protocol/event.ts';
-
-/** Commands the core answers; any other command is treated as a question. */
-export const CORE_COMMANDS = new Set(['start', 'ask', 'summary', 'advice', 'source', 'lang', 'remind', 'help']);
 
 export interface BotIdentity {
   id: number;
@@ -26,7 +25,10 @@ export function messageToEvent(
   message: Message,
   from: User | undefined,
   me: BotIdentity,
-  mention = mentionPattern(me.username),
+  {
+    mention = mentionPattern(me.username),
+    commandNames = new Set<string>(COMMAND_NAMES),
+  }: { mention?: RegExp; commandNames?: ReadonlySet<string> } = {},
 ): ChatEvent | undefined {
   const text = message.text ?? message.caption ?? '';
   const entities = message.entities ?? message.caption_entities ?? [];
@@ -46,7 +48,8 @@ export function messageToEvent(
     if (target && target.toLowerCase() !== me.username.toLowerCase()) return undefined;
     const args = text.slice(commandEntity.length).trim();
     const command = name.toLowerCase();
-    return CORE_COMMANDS.has(command) ? { ...base, text: args, command } : { ...base, text: args };
+    // Any other command is taken for a question.
+    return commandNames.has(command) ? { ...base, text: args, command } : { ...base, text: args };
   }
 
   const mentionsMe = entities.some(
@@ -58,4 +61,32 @@ export function messageToEvent(
   if (chatType !== 'private' && !mentionsMe && !repliesToMe) return undefined;
   const withoutMention = text.replace(mention, ' ').trim();
   return { ...base, text: withoutMention };
+}
+
+/** The bot was added to a group: it introduces itself, in the language of whoever added it. */
+export function joinedEvent(ctx: Context): ChatEvent {
+  return {
+    platform: 'telegram',
+    chatId: String(ctx.chat?.id),
+    userId: String(ctx.from?.id ?? ctx.chat?.id),
+    chatType: 'group',
+    text: '',
+    locale: ctx.from?.language_code,
+    signal: 'joined',
+  };
+}
+
+/** A button press: its data is read by the core. A press without a chat (an inline message) has no answer to go to. */
+export function callbackEvent(ctx: Context): ChatEvent {
+  const query = ctx.callbackQuery;
+  const from = query?.from;
+  return {
+    platform: 'telegram',
+    chatId: String(ctx.chat?.id ?? `inline:${from?.id}`),
+    userId: String(from?.id),
+    chatType: chatTypeOf(ctx.chat?.type ?? 'private'),
+    text: '',
+    locale: from?.language_code,
+    button: ctx.chat ? (query?.data ?? '') : '',
+  };
 }

@@ -1,6 +1,6 @@
-import { parseLangChoice } from '../core/language.ts';
 import type { Reply } from '../protocol/reply.ts';
 import type { ReplyComposer } from '../qa/compose.ts';
+import { parseLangChoice } from '../text/language.ts';
 import { hasHan } from '../text/normalize.ts';
 import type { LANGS, Lang } from '../text/script.ts';
 import type { Command } from './command.ts';

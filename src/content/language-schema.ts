@@ -24,6 +24,8 @@ export type QuestionKind = (typeof questionKinds)[number];
 export const SPECIFIC_KINDS: ReadonlySet<QuestionKind> = new Set(['where', 'when', 'who', 'how_many', 'why', 'name']);
 
 const phrase = z.string().trim().min(1);
+/** One English word as matching reads it from folded text. */
+const englishWord = z.string().regex(/^[a-z][a-z']*$/, { message: 'one lower-case English word' });
 
 const regexSource = z.string().refine(
   (source) => {
@@ -72,5 +74,11 @@ export const languageFileSchema = z.strictObject({
   functionWords: z.array(phrase).default([]),
   /** Words that only point (这个, that, the other thing): a message of only these and casual words asks nothing. */
   vague: z.array(phrase).default([]),
+  /**
+   * English nationality words and the country each is matched as ("chinese" → "china"), so
+   * "Chinese police" finds "China's police". Folded (lower-case) single words; the country is
+   * compared as written, not stemmed.
+   */
+  demonyms: z.record(englishWord, englishWord).default({}),
 });
 export type LanguageData = z.infer<typeof languageFileSchema>;

@@ -127,6 +127,29 @@ export const subjectSchema = z.strictObject({
 });
 export type Subject = z.infer<typeof subjectSchema>;
 
+/**
+ * How the article names its own side ("我國" from a government writing about its country) and
+ * what that means, per language. The bot never speaks in the article's voice: outside quotation
+ * marks its own text says what is meant. English words are matched as whole words, so each must
+ * begin and end with a letter or digit.
+ */
+export const selfReferenceSchema = z.strictObject({
+  says: z.strictObject({
+    'zh-Hant': localizedList.shape['zh-Hant'],
+    'zh-Hans': localizedList.shape['zh-Hans'],
+    en: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^[A-Za-z0-9](?:.*[A-Za-z0-9])?$/, 'an English word or phrase'),
+      )
+      .min(1),
+  }),
+  means: localizedText,
+});
+export type SelfReference = z.infer<typeof selfReferenceSchema>;
+
 /** content/articles/<id>/knowledge.yaml: hand-written facts, advice and limits of the article. */
 export const knowledgeFileSchema = z
   .strictObject({
@@ -140,6 +163,8 @@ export const knowledgeFileSchema = z
       author: z.string().nullable(),
       outlet: z.string().nullable(),
       perspective: localizedText,
+      /** None for an article written in no one's own voice. */
+      selfReferences: z.array(selfReferenceSchema).default([]),
       note: localizedText,
     }),
     summary: z.strictObject({ short: citedText, long: citedText }),

@@ -6,6 +6,7 @@ import type { ChatCompletionClient } from '../llm/call.ts';
 import { describeReading, shouldAskLlm } from '../llm/router.ts';
 import { createLlmService, type LlmFallbackReason, type LlmService } from '../llm/service.ts';
 import type { Logger } from '../logger.ts';
+import { actionEvent, decodeAction, isLive } from '../protocol/button-data.ts';
 import type { Clock } from '../protocol/clock.ts';
 import type { ChatEvent } from '../protocol/event.ts';
 import type { Reply } from '../protocol/reply.ts';
@@ -16,10 +17,11 @@ import type { Reminders } from '../reminders/scheduler.ts';
 import type { Store } from '../store/store.ts';
 import { writeBehind } from '../store/write-behind.ts';
 import type { ScriptConverter } from '../text/convert.ts';
+import { chooseLang } from '../text/language.ts';
 import { cleanText, hasHan } from '../text/normalize.ts';
 import { detectScript, type Lang, type ScriptReport } from '../text/script.ts';
 import { createFloodGuard } from './flood-guard.ts';
-import { chooseLang } from './language.ts';
+import { createNotices, type Notices, noticeLang } from './notices.ts';
 
 /**
  * Messages longer than this are cut before anything else reads them (it bounds the work); the
@@ -58,6 +60,8 @@ export interface HandleHooks {
   onSlowWork?: () => void | Promise<void>;
   /** Whether the sender administers the chat, checked with the platform when a command needs it. */
   isAdmin?: () => Promise<boolean>;
+  /** The platform lists commands under localized names (Discord), so notices name them so. */
+  localizedCommandNames?: boolean;
 }
 
 /**
@@ -81,6 +85,9 @@ export interface Core {
   migrateChat(platform: ChatEvent['platform'], fromChatId: string, toChatId: string): Promise<void>;
   flush(): Promise<void>;
   readonly commands: readonly Command[];
+  /** The replies that answer no question (apology, stale button or command, slow down, group intro). */
+  readonly notices: Notices;
+  // The parts below are for the CLI, the evaluation and tests; adapters see a Conversation instead.
   readonly composer: ReplyComposer;
   readonly answerer: Answerer;
   readonly llm: LlmService | undefined;
@@ -111,22 +118,8 @@ export function createCore(deps: CoreDeps): Core {
     return report;
   };
   const commands = new Map(COMMANDS.map((c) => [c.name, c]));
+  const notices = createNotices(composer);
   const floodGuard = config.userMessagesPerMinute ? createFloodGuard(config.userMessagesPerMinute, () => clock.now()) : undefined;
-
-  /** The one notice a flooding sender gets (then silence until their minute has passed). */
-  function slowDown(event: ChatEvent, silent: boolean): Reply {
-    const lang = chooseLang({ text: '', hint: event.langHint, locale: event.locale }, detect);
-    const text = composer.text('slowDown', lang);
-    return {
-      kind: 'refused',
-      lang,
-      blocks: [{ type: 'paragraph', text }],
-      citations: [],
-      suggestions: [],
-      source: 'offline',
-      ...(silent ? { silent: true } : {}),
-    };
-  }
 
   /** A free question: the offline answer, replaced by a verified LLM answer when the policy asks for one. */
   async function ask(
@@ -157,14 +150,32 @@ export function createCore(deps: CoreDeps): Core {
     return outcome.notice ? composer.notice(trace.reply, composer.text(outcome.notice, trace.reply.lang)) : trace.reply;
   }
 
-  async function handle(event: ChatEvent, hooks?: HandleHooks): Promise<Reply> {
+  /**
+   * What is not a message: a stale command, the bot added to a group, a button (read here: one
+   * that is forged or points at content no longer there has expired). A message is returned as it came.
+   */
+  function signalReply(event: ChatEvent, hooks: HandleHooks | undefined): Reply | ChatEvent {
+    const lang = event.langHint ?? noticeLang(event.locale);
+    if (event.signal === 'stale-command') return notices.stale('command', lang, hooks?.localizedCommandNames);
+    if (event.signal === 'joined') return notices.groupIntro(lang);
+    if (event.button === undefined) return event;
+    const action = decodeAction(event.button);
+    if (!action || !isLive(action, composer)) return notices.stale('component', lang, hooks?.localizedCommandNames);
+    const { button: _pressed, ...rest } = event;
+    return actionEvent(action, rest);
+  }
+
+  async function handle(received: ChatEvent, hooks?: HandleHooks): Promise<Reply> {
     const started = performance.now();
+    const signalled = signalReply(received, hooks);
+    if ('kind' in signalled) return signalled;
+    const event = signalled;
     // Chat platforms only: the console and the CLI are the operator's own tools.
     const flood =
       event.platform === 'telegram' || event.platform === 'discord'
         ? (floodGuard?.check(`${event.platform}:${event.userId}`) ?? 'ok')
         : 'ok';
-    if (flood !== 'ok') return slowDown(event, flood === 'silent');
+    if (flood !== 'ok') return notices.slowDown(event.langHint ?? noticeLang(event.locale), flood === 'silent');
     const key = `${event.platform}:${event.chatId}`;
     const state = (await chats.get(key)) ?? {};
     const previous = state.last && clock.now() - state.last.at < config.contextTtlMs ? state.last : undefined;
@@ -206,6 +217,8 @@ export function createCore(deps: CoreDeps): Core {
         reminders: deps.reminders,
         isAdmin: async () => (hooks?.isAdmin ? hooks.isAdmin() : false),
       });
+      // A command refused (/remind by someone not admin) concerns the sender alone.
+      if (reply.kind === 'refused') reply = { ...reply, private: true };
     } else if (followEntry) {
       reply = composer.fromEntry(followEntry, lang);
     } else {
@@ -233,5 +246,5 @@ export function createCore(deps: CoreDeps): Core {
     return chats.flush();
   }
 
-  return { handle, migrateChat, flush, commands: COMMANDS, composer, answerer, llm };
+  return { handle, migrateChat, flush, commands: COMMANDS, notices, composer, answerer, llm };
 }

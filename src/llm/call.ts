@@ -1,3 +1,4 @@
+import { AppError } from '../errors.ts';
 import type { ChatMessage } from './prompt.ts';
 
 // What the LLM path needs from a model client, apart from the client itself: the openai SDK
@@ -10,15 +11,13 @@ export interface Completion {
 }
 
 /** Why a call produced no text: the endpoint refused, the network failed, or it timed out. */
-export class LlmCallError extends Error {
-  readonly code = 'LLM_CALL_FAILED';
+export class LlmCallError extends AppError {
   constructor(
     readonly kind: 'timeout' | 'refused' | 'network' | 'rate-limited',
     message: string,
     readonly status?: number,
   ) {
-    super(message);
-    this.name = 'LlmCallError';
+    super('LLM_CALL_FAILED', message);
   }
 }
 

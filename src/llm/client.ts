@@ -24,52 +24,13 @@ export function createChatCompletionClient(config: LlmConfig, logger: Logger, sl
     logLevel: 'off',
   });
 
-  async function once(messages: ChatMessage[], signal: AbortSignal): Promise<Completion> {
-    const responseFormat =
-      config.responseFormat === 'json_schema'
-        ? { type: 'json_schema' as const, json_schema: ANSWER_JSON_SCHEMA }
-        : config.responseFormat === 'json_object'
-          ? { type: 'json_object' as const }
-          : undefined;
-    const base = {
-      model: config.model,
-      messages,
-      temperature: config.temperature,
-      ...(responseFormat ? { response_format: responseFormat } : {}),
-    };
-    if (!config.stream) {
-      const r = await openai.chat.completions.create(base as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal });
-      return {
-        text: r.choices[0]?.message?.content ?? '',
-        promptTokens: r.usage?.prompt_tokens ?? 0,
-        completionTokens: r.usage?.completion_tokens ?? 0,
-      };
-    }
-    // Streamed text is collected whole and verified before anyone sees it.
-    const stream = await openai.chat.completions.create(
-      { ...(base as OpenAI.ChatCompletionCreateParamsStreaming), stream: true, stream_options: { include_usage: true } },
-      { signal },
-    );
-    let text = '';
-    let promptTokens = 0;
-    let completionTokens = 0;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta?.content ?? '';
-      if (chunk.usage) {
-        promptTokens = chunk.usage.prompt_tokens;
-        completionTokens = chunk.usage.completion_tokens;
-      }
-    }
-    return { text, promptTokens, completionTokens };
-  }
-
   return {
     async complete(messages) {
       const deadline = Date.now() + config.timeoutMs;
       const signal = AbortSignal.timeout(config.timeoutMs);
       for (let attempt = 0; ; attempt++) {
         try {
-          return await once(messages, signal);
+          return await requestCompletion(openai, config, messages, signal);
         } catch (error) {
           const failure = classify(error);
           const retryable = failure.kind === 'rate-limited' || (failure.status !== undefined && failure.status >= 500);
@@ -81,6 +42,51 @@ export function createChatCompletionClient(config: LlmConfig, logger: Logger, sl
       }
     },
   };
+}
+
+/** One request, streamed or not as configured. */
+async function requestCompletion(openai: OpenAI, config: LlmConfig, messages: ChatMessage[], signal: AbortSignal): Promise<Completion> {
+  const responseFormat = responseFormatOf(config);
+  const base = {
+    model: config.model,
+    messages,
+    temperature: config.temperature,
+    ...(responseFormat ? { response_format: responseFormat } : {}),
+  };
+  if (!config.stream) {
+    const r = await openai.chat.completions.create(base as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal });
+    return {
+      text: r.choices[0]?.message?.content ?? '',
+      promptTokens: r.usage?.prompt_tokens ?? 0,
+      completionTokens: r.usage?.completion_tokens ?? 0,
+    };
+  }
+  const stream = await openai.chat.completions.create(
+    { ...(base as OpenAI.ChatCompletionCreateParamsStreaming), stream: true, stream_options: { include_usage: true } },
+    { signal },
+  );
+  return collectStream(stream);
+}
+
+function responseFormatOf(config: LlmConfig) {
+  if (config.responseFormat === 'json_schema') return { type: 'json_schema' as const, json_schema: ANSWER_JSON_SCHEMA };
+  if (config.responseFormat === 'json_object') return { type: 'json_object' as const };
+  return undefined;
+}
+
+/** Streamed text is collected whole and verified before anyone sees it. */
+async function collectStream(stream: AsyncIterable<OpenAI.ChatCompletionChunk>): Promise<Completion> {
+  let text = '';
+  let promptTokens = 0;
+  let completionTokens = 0;
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta?.content ?? '';
+    if (chunk.usage) {
+      promptTokens = chunk.usage.prompt_tokens;
+      completionTokens = chunk.usage.completion_tokens;
+    }
+  }
+  return { text, promptTokens, completionTokens };
 }
 
 function classify(error: unknown): LlmCallError {

@@ -1,3 +1,4 @@
+import type { ButtonCommandName } from './commands.ts';
 import type { Lang } from './lang.ts';
 
 export type ReplyKind = 'answer' | 'not_in_article' | 'out_of_scope' | 'refused' | 'clarify';
@@ -20,7 +21,7 @@ export interface ReplyCitation {
 export type SuggestionAction =
   | { type: 'entry'; id: string }
   | { type: 'block'; id: string }
-  | { type: 'command'; command: 'summary' | 'advice' | 'source' | 'help'; arg?: string }
+  | { type: 'command'; command: ButtonCommandName; arg?: string }
   | { type: 'lang'; lang: Lang };
 
 export interface Suggestion {
@@ -43,4 +44,6 @@ export interface Reply {
    * must acknowledge every request (Discord interactions) shows the text privately instead.
    */
   silent?: boolean;
+  /** Only the sender needs to see it (a refusal of their command): platforms that can show it privately do. */
+  private?: boolean;
 }

@@ -4,6 +4,7 @@ import type { UiKey } from '../content/ui-schema.ts';
 import type { Reply, ReplyBlock, ReplyKind, Suggestion } from '../protocol/reply.ts';
 import type { ScriptConverter } from '../text/convert.ts';
 import { detectScript, type Lang } from '../text/script.ts';
+import { ADVICE_LIST_ID } from './entry-ids.ts';
 
 const KIND_OF_ENTRY: Record<EntryKind, ReplyKind> = {
   fact: 'answer',
@@ -62,7 +63,7 @@ export class ReplyComposer {
   }
 
   fromEntry(entry: Entry, lang: Lang): Reply {
-    if (entry.id === 'advice.list') return this.adviceList(lang);
+    if (entry.id === ADVICE_LIST_ID) return this.adviceList(lang);
     const blocks = this.byParagraph(entry, lang) ?? [
       { type: 'paragraph', text: entry.answer[lang] },
       ...entry.citations.slice(0, MAX_QUOTES_SHOWN).map((c) => this.quoteBlock(c, lang)),
@@ -97,7 +98,7 @@ export class ReplyComposer {
   }
 
   adviceList(lang: Lang): Reply {
-    const intro = this.entries.get('advice.list');
+    const intro = this.entries.get(ADVICE_LIST_ID);
     const blocks: ReplyBlock[] = [{ type: 'heading', text: this.text('adviceListTitle', lang) }];
     if (intro) blocks.push({ type: 'paragraph', text: intro.answer[lang] });
     blocks.push({ type: 'list', ordered: true, items: this.recommendations.map((r) => this.listItem(r, lang)) });
@@ -111,7 +112,7 @@ export class ReplyComposer {
         (r) => ({ label: this.text('suggestRecommendation', lang, { n: r.n ?? 0 }), action: { type: 'entry', id: r.id } }) as Suggestion,
       ),
       source: 'offline',
-      entryId: 'advice.list',
+      entryId: ADVICE_LIST_ID,
     };
   }
 
@@ -259,7 +260,7 @@ export class ReplyComposer {
       const target = this.entries.get(id);
       if (target && target.id !== entry.why) out.push({ label: this.labelOf(target, lang), action: { type: 'entry', id } });
     }
-    if (!out.some((s) => s.action.type === 'entry' && s.action.id === 'advice.list') && entry.id !== 'advice.list') {
+    if (!out.some((s) => s.action.type === 'entry' && s.action.id === ADVICE_LIST_ID) && entry.id !== ADVICE_LIST_ID) {
       out.push({ label: this.text('suggestAdvice', lang), action: { type: 'command', command: 'advice' } });
     }
     return out.slice(0, MAX_SUGGESTIONS);

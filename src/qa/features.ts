@@ -29,9 +29,6 @@ const ZH_FUNCTION_CHARS = new Set('的了是吗呢吧啊么什这那有在和与
 const UNIGRAM_WEIGHT = 0.35;
 const FUNCTION_BIGRAM_WEIGHT = 0.3;
 
-// Nationality words fold to the country, so "Chinese police" finds "China's police".
-const DEMONYMS: Record<string, string> = { chinese: 'china', cambodian: 'cambodia', cambodians: 'cambodia', khmer: 'cambodia' };
-
 const AGENT_BASE_WEIGHT = 0.5;
 const AGENT_SUFFIX = /^([a-z]{3,}?)(?:ster|er)$/;
 
@@ -44,9 +41,30 @@ export function agentBase(stem: string): string | undefined {
   return /([b-df-hj-np-tv-z])\1$/.test(base) ? base.slice(0, -1) : base;
 }
 
-export function stemEnglish(word: string): string {
-  const bare = word.endsWith("'s") ? word.slice(0, -2) : word;
-  return DEMONYMS[bare] ?? stemmer(bare);
+/** An English word's stem, as matching compares words. */
+export type Stem = (word: string) => string;
+
+/** The bag of features of a folded text. */
+export type FeatureExtractor = (folded: string) => Features;
+
+/**
+ * English stemming where nationality words fold to their country (content/language.yaml's
+ * `demonyms`), so "Chinese police" finds "China's police".
+ */
+export function createStemmer(demonyms: Readonly<Record<string, string>>): Stem {
+  const countries = new Map(Object.entries(demonyms));
+  return (word) => {
+    const bare = word.endsWith("'s") ? word.slice(0, -2) : word;
+    return countries.get(bare) ?? stemmer(bare);
+  };
+}
+
+/** English stemming alone, for text read without a content's language data. */
+export const stemEnglish: Stem = createStemmer({});
+
+/** Features as `extractFeatures` makes them, stemmed with `stem` (a content's: see createMatchFold). */
+export function createFeatureExtractor(stem: Stem): FeatureExtractor {
+  return (folded) => extractFeatures(folded, stem);
 }
 
 // Ways of asking the same thing, folded to one form so 幾個人 finds 多少人 (input is Simplified).
@@ -58,7 +76,8 @@ const ZH_QUESTION_SYNONYMS: ReadonlyArray<[RegExp, string]> = [
   [/怎样|如何|咋/g, '怎么'],
 ];
 
-export function extractFeatures(folded: string): Features {
+/** `stem`: the content's (createStemmer); plain English stemming by default. */
+export function extractFeatures(folded: string, stem: Stem = stemEnglish): Features {
   for (const [pattern, canonical] of ZH_QUESTION_SYNONYMS) folded = folded.replace(pattern, canonical);
   const features: Features = new Map();
   const add = (key: string, weight: number) => features.set(key, (features.get(key) ?? 0) + weight);
@@ -76,10 +95,10 @@ export function extractFeatures(folded: string): Features {
   if (HAS_HAN.test(folded) && /\bhow (many|much)\b/.test(latin)) add('b:多少', 1);
   for (const [word] of latin.matchAll(WORD)) {
     if (EN_STOPWORDS.has(word)) continue;
-    const stem = stemEnglish(word);
-    add(`w:${stem}`, 1);
+    const stemmed = stem(word);
+    add(`w:${stemmed}`, 1);
     // "scammers" also finds "scam", "fraudsters" "fraud": the doer points at the deed, more lightly.
-    const deed = agentBase(stem);
+    const deed = agentBase(stemmed);
     if (deed) add(`w:${deed}`, AGENT_BASE_WEIGHT);
   }
   return features;

@@ -1,7 +1,7 @@
 import type { Subject } from '../content/schema.ts';
 import type { Lang } from '../text/script.ts';
-import type { AnswerTrace } from './answer.ts';
 import type { ReplyComposer } from './compose.ts';
+import type { AnswerTrace } from './trace.ts';
 
 export interface MergeDeps {
   composer: ReplyComposer;

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import type { Entry } from '../content/schema.ts';
 import { LANGS } from '../text/script.ts';
-import { extractFeatures, type Features } from './features.ts';
+import { extractFeatures, type FeatureExtractor, type Features } from './features.ts';
 
 export interface Match {
   entry: Entry;
@@ -29,6 +29,12 @@ export interface IndexSnapshot {
   docNorm: number[];
   docMass: number[];
 }
+
+/**
+ * The fold an index is built with. One made for a content (createMatchFold) also brings how that
+ * content weighs folded text (its demonyms), so what is indexed and what is searched agree.
+ */
+export type IndexFold = ((text: string) => string) & { readonly features?: FeatureExtractor };
 
 /** The modules whose code decides what an index holds: a change to one is a change of cache key. */
 export const INDEX_MODULES: readonly URL[] = [
@@ -76,8 +82,9 @@ export class ParaphraseIndex {
     return new ParaphraseIndex(entries, snapshot);
   }
 
-  static build(entries: readonly Entry[], fold: (text: string) => string): ParaphraseIndex {
-    return new ParaphraseIndex(entries, snapshotOf(entries, fold));
+  /** `features`: the fold's own (see IndexFold) unless given; the same must make the queries. */
+  static build(entries: readonly Entry[], fold: IndexFold, features?: FeatureExtractor): ParaphraseIndex {
+    return new ParaphraseIndex(entries, snapshotOf(entries, fold, features));
   }
 
   /** How much of the query's weight falls on words the index knows (0…1): "is this about the article at all". */
@@ -143,12 +150,19 @@ export class ParaphraseIndex {
   }
 }
 
-/** Folds and weighs every paraphrase (and the quotes facts cite) of every entry. */
-export function snapshotOf(entries: readonly Entry[], fold: (text: string) => string): IndexSnapshot {
+/**
+ * Folds and weighs every paraphrase (and the quotes facts cite) of every entry. `features`: the
+ * fold's own (see IndexFold), or plain `extractFeatures` for a fold without a content's language.
+ */
+export function snapshotOf(
+  entries: readonly Entry[],
+  fold: IndexFold,
+  features: FeatureExtractor = fold.features ?? extractFeatures,
+): IndexSnapshot {
   const docs: Features[] = [];
   const docEntry: number[] = [];
   const addDoc = (text: string, entryIndex: number) => {
-    docs.push(extractFeatures(fold(text)));
+    docs.push(features(fold(text)));
     docEntry.push(entryIndex);
   };
   entries.forEach((entry, entryIndex) => {

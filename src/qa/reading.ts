@@ -2,7 +2,7 @@ import { type LanguageData, type QuestionKind, questionKinds, SPECIFIC_KINDS } f
 import type { Subject } from '../content/schema.ts';
 import { escapeRegExp } from '../text/regexp.ts';
 import { compileTriggers } from './cues.ts';
-import { stemEnglish } from './features.ts';
+import { createFeatureExtractor, createStemmer, type FeatureExtractor, type Stem } from './features.ts';
 
 /**
  * What a question asks and about what, read from content data (content/language.yaml for how
@@ -28,13 +28,24 @@ export interface Reader {
   read(folded: string): Reading;
 }
 
+/** The matching form of a text for one content, with how that content stems and weighs what it folds. */
+export interface MatchFold {
+  (text: string): string;
+  /** English stems with the content's demonyms ("chinese" → "china"). */
+  readonly stem: Stem;
+  /** The features of a text this fold produced, stemmed with `stem`: what the paraphrase index compares. */
+  readonly features: FeatureExtractor;
+}
+
 /**
  * The matching form of a text for this content: folded (see text/fold.ts), then with regional
- * and shorthand usage in standard form. The paraphrase index and every question use it.
+ * and shorthand usage in standard form. The paraphrase index and every question use it, and its
+ * `features` (the same content's language data), so an index built with it carries them too.
  */
-export function createMatchFold(language: LanguageData, fold: (text: string) => string): (text: string) => string {
+export function createMatchFold(language: LanguageData, fold: (text: string) => string): MatchFold {
   const normalize = compileVariants(language.variants, fold);
-  return (text) => normalize(fold(text));
+  const stem = createStemmer(language.demonyms);
+  return Object.assign((text: string) => normalize(fold(text)), { stem, features: createFeatureExtractor(stem) });
 }
 
 const WH_START = /^(what|who|whom|whose|when|where|why|how|which)\b/;
@@ -48,9 +59,10 @@ export function startsWithQuestionWord(folded: string): boolean {
 export function createReader(language: LanguageData, subjects: readonly Subject[], fold: (text: string) => string): Reader {
   const normalize = compileVariants(language.variants, fold);
   const normalizedFold = (text: string) => normalize(fold(text));
+  const stem = createStemmer(language.demonyms);
   // Subjects' English terms are compared by stem ("targeting" is the term "targeted"); the cue
   // words of kinds are not ("called" asks a name, "call" does not).
-  const stemmedFold = (text: string) => stemLatin(normalizedFold(text));
+  const stemmedFold = (text: string) => stemLatin(normalizedFold(text), stem);
   const kindsAsked = compileKindCues(language.kinds, normalizedFold);
   const subjectsNamed = compileSubjectTerms(subjects, stemmedFold);
   const unframe = compileRemoval(language.framing, stemmedFold);
@@ -72,7 +84,7 @@ export function createReader(language: LanguageData, subjects: readonly Subject[
   return {
     normalize,
     read(folded) {
-      const stemmed = stemLatin(folded);
+      const stemmed = stemLatin(folded, stem);
       const kinds = kindsAsked(folded);
       const english = folded.replace(/\p{Script=Han}+/gu, ' ').trim();
       const han = /\p{Script=Han}/u.test(folded);
@@ -144,11 +156,32 @@ function compileKindCues(
   cuesByKind: Record<QuestionKind, readonly string[]>,
   fold: (text: string) => string,
 ): (folded: string) => Set<QuestionKind> {
-  const han: { cue: string; kind: QuestionKind }[] = [];
+  const cues = collectKindCues(cuesByKind, fold);
+  return (folded) => readKinds(cues, folded);
+}
+
+interface KindCue {
+  cue: string;
+  kind: QuestionKind;
+}
+
+/** The cue phrases of every kind, compiled for reading. */
+interface KindCues {
+  /** Chinese cues without spaces, longest first. */
+  han: KindCue[];
   /** English cues by their words joined with one space, with the kinds they ask. */
-  const latin = new Map<string, QuestionKind[]>();
-  let longestLatin = 1;
-  const atEnd: { cue: string; kind: QuestionKind }[] = [];
+  latin: Map<string, QuestionKind[]>;
+  /** Every first word, first two words, … of an English cue: where a longer cue may still follow. */
+  latinPrefixes: Set<string>;
+  /** Words in the longest English cue. */
+  longestLatin: number;
+  /** Cues that count only at the end of the question (written with a final "$"), without spaces. */
+  atEnd: KindCue[];
+}
+
+function collectKindCues(cuesByKind: Record<QuestionKind, readonly string[]>, fold: (text: string) => string): KindCues {
+  const cues: KindCues = { han: [], latin: new Map(), latinPrefixes: new Set(), longestLatin: 1, atEnd: [] };
+  const { han, latin, atEnd } = cues;
   for (const kind of questionKinds)
     for (const raw of cuesByKind[kind]) {
       const cue = fold(raw.endsWith('$') ? raw.slice(0, -1) : raw);
@@ -160,59 +193,67 @@ function compileKindCues(
         const key = words.join(' ');
         if (!key) continue;
         latin.set(key, [...(latin.get(key) ?? []), kind]);
-        longestLatin = Math.max(longestLatin, words.length);
+        cues.longestLatin = Math.max(cues.longestLatin, words.length);
       }
     }
   han.sort((a, b) => b.cue.length - a.cue.length);
-  const latinPrefixes = new Set<string>();
   for (const key of latin.keys()) {
     const words = key.split(' ');
-    for (let n = 1; n <= words.length; n++) latinPrefixes.add(words.slice(0, n).join(' '));
+    for (let n = 1; n <= words.length; n++) cues.latinPrefixes.add(words.slice(0, n).join(' '));
   }
-  return (folded) => {
-    const kinds = new Set<QuestionKind>();
-    const compact = folded.replace(/\s+/g, '');
-    const taken = new Uint8Array(compact.length);
-    const free = (from: number, to: number) => {
-      for (let i = from; i < to; i++) if (taken[i] === 1) return false;
-      return true;
-    };
-    for (const { cue, kind } of han) {
-      for (let at = compact.indexOf(cue); at >= 0; at = compact.indexOf(cue, at + 1)) {
-        if (!free(at, at + cue.length)) continue;
-        taken.fill(1, at, at + cue.length);
-        kinds.add(kind);
+  return cues;
+}
+
+function readKinds(cues: KindCues, folded: string): Set<QuestionKind> {
+  const kinds = new Set<QuestionKind>();
+  const compact = folded.replace(/\s+/g, '');
+  const taken = new Uint8Array(compact.length);
+  for (const { cue, kind } of cues.han) {
+    for (let at = compact.indexOf(cue); at >= 0; at = compact.indexOf(cue, at + 1)) {
+      if (!isFree(taken, at, at + cue.length)) continue;
+      taken.fill(1, at, at + cue.length);
+      kinds.add(kind);
+    }
+  }
+  readLatinKinds(cues, folded, kinds);
+  // A cue at the end counts unless a longer cue already read those characters ("区别在哪" is not "在哪").
+  for (const { cue, kind } of cues.atEnd)
+    if (compact.endsWith(cue) && isFree(taken, compact.length - cue.length, compact.length)) kinds.add(kind);
+  return kinds;
+}
+
+/** Whether no cue read yet took a character from `from` to `to`. */
+function isFree(taken: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (taken[i] === 1) return false;
+  return true;
+}
+
+/** English: at each word, the longest cue that starts there. */
+function readLatinKinds({ latin, latinPrefixes, longestLatin }: KindCues, folded: string, kinds: Set<QuestionKind>): void {
+  const words = folded.match(LATIN_WORD) ?? [];
+  for (let i = 0; i < words.length; ) {
+    let step = 1;
+    let found: QuestionKind[] | undefined;
+    let key = '';
+    for (let length = 1; length <= longestLatin && i + length <= words.length; length++) {
+      key = length === 1 ? (words[i] as string) : `${key} ${words[i + length - 1]}`;
+      if (!latinPrefixes.has(key)) break;
+      const kindsOfCue = latin.get(key);
+      if (kindsOfCue) {
+        found = kindsOfCue;
+        step = length;
       }
     }
-    // English: at each word, the longest cue that starts there.
-    const words = folded.match(LATIN_WORD) ?? [];
-    for (let i = 0; i < words.length; ) {
-      let step = 1;
-      let found: QuestionKind[] | undefined;
-      let key = '';
-      for (let length = 1; length <= longestLatin && i + length <= words.length; length++) {
-        key = length === 1 ? (words[i] as string) : `${key} ${words[i + length - 1]}`;
-        if (!latinPrefixes.has(key)) break;
-        const kindsOfCue = latin.get(key);
-        if (kindsOfCue) {
-          found = kindsOfCue;
-          step = length;
-        }
-      }
-      if (found) for (const kind of found) kinds.add(kind);
-      i += step;
-    }
-    // A cue at the end counts unless a longer cue already read those characters ("区别在哪" is not "在哪").
-    for (const { cue, kind } of atEnd) if (compact.endsWith(cue) && free(compact.length - cue.length, compact.length)) kinds.add(kind);
-    return kinds;
-  };
+    if (found) for (const kind of found) kinds.add(kind);
+    i += step;
+  }
 }
 
 /** An English word of a cue or a question ("isn't", "u.s" stay whole). */
 const LATIN_WORD = /[a-z0-9][a-z0-9'.-]*[a-z0-9]|[a-z0-9]/g;
 
-function stemLatin(text: string): string {
-  return text.replace(/[a-z][a-z']*/g, (word) => stemEnglish(word));
+function stemLatin(text: string, stem: Stem): string {
+  return text.replace(/[a-z][a-z']*/g, (word) => stem(word));
 }
 
 /** One pass over the text: Chinese variants by substring (longest first), English ones as whole words. */

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Content } from '../content/load.ts';
 import { LANGS } from '../text/script.ts';
-import { stemEnglish } from './features.ts';
+import { type Stem, stemEnglish } from './features.ts';
 
 /**
  * Every word the content knows (Chinese characters, English stems): what the article says, how
@@ -57,11 +57,19 @@ export function contentTexts(content: Content): string[] {
   return texts;
 }
 
+export interface VocabularyOptions {
+  /** The texts whose words spelling is corrected to: `texts` by default. */
+  spelling?: readonly string[];
+  /** English words never counted as unknown (content/language.yaml's `functionWords`). */
+  functionWords?: readonly string[];
+  /** How English words are compared: the content's stems (see createMatchFold), plain stemming by default. */
+  stem?: Stem;
+}
+
 export function createVocabulary(
   texts: readonly string[],
   fold: (text: string) => string,
-  spelling: readonly string[] = texts,
-  functionWords: readonly string[] = [],
+  { spelling = texts, functionWords = [], stem = stemEnglish }: VocabularyOptions = {},
 ): Vocabulary {
   const ignored = new Set(functionWords.map((w) => fold(w)));
   const han = new Set<string>();
@@ -69,15 +77,15 @@ export function createVocabulary(
   // One fold of everything: script conversion costs per call far more than per character.
   const folded = fold(texts.join('\n'));
   for (const [ch] of folded.matchAll(HAN)) han.add(ch);
-  for (const w of new Set(folded.match(WORD) ?? [])) stems.add(stemEnglish(w));
+  for (const w of new Set(folded.match(WORD) ?? [])) stems.add(stem(w));
   const nearStems = createOneEditIndex(stems, 5);
   // A misspelling of a known word is known: one edit (a transposition counts as one) from five letters.
   const nearKnown = (stem: string) => stem.length >= 5 && nearStems(stem).length > 0;
   const spelled = spelling === texts ? folded : fold(spelling.join('\n'));
-  const speller = createSpeller(new Set(spelled.match(WORD) ?? []));
+  const speller = createSpeller(new Set(spelled.match(WORD) ?? []), stem);
   return {
     correct: speller,
-    knows: (word) => stems.has(stemEnglish(word)) || nearKnown(stemEnglish(word)),
+    knows: (word) => stems.has(stem(word)) || nearKnown(stem(word)),
     unknownShare(folded) {
       const words: string[] = [];
       let total = 0;
@@ -87,9 +95,9 @@ export function createVocabulary(
       }
       for (const [w] of folded.matchAll(WORD)) {
         if (ignored.has(w)) continue;
-        const stem = stemEnglish(w);
+        const stemmed = stem(w);
         total += 1;
-        if (!stems.has(stem) && !nearKnown(stem)) words.push(w);
+        if (!stems.has(stemmed) && !nearKnown(stemmed)) words.push(w);
       }
       return { share: total === 0 ? 0 : words.length / total, words, total };
     },
@@ -100,7 +108,7 @@ export function createVocabulary(
  * Symmetric-delete lookup (every known word under each of its one-letter deletions): a typed word
  * is checked against a handful of keys, not the whole vocabulary, so a long message costs little.
  */
-function createSpeller(known: ReadonlySet<string>): (folded: string) => string {
+function createSpeller(known: ReadonlySet<string>, stem: Stem): (folded: string) => string {
   const near = createOneEditIndex(known, CORRECT_MIN_LENGTH - 1);
   // Words repeat across messages and within one (it is folded in pieces): each is looked up once.
   const fixed = new LRUCache<string, string>({ max: SPELLINGS_REMEMBERED });
@@ -108,15 +116,15 @@ function createSpeller(known: ReadonlySet<string>): (folded: string) => string {
     // Typos rarely touch the first letter ("iphone" is not a misspelt "phone").
     const found = near(word).filter((w) => w[0] === word[0] && (word.length >= 5 || droppedOrSwapped(word, w)));
     // "read" is not a misspelling of "reads": a word the content uses in another form is left alone.
-    if (found.some((w) => sameWord(word, w))) return word;
+    if (found.some((w) => sameWord(word, w, stem))) return word;
     // Only an unambiguous fix; with two candidates ("form" → "from" or "for"?) the word stays as typed.
     return found.length === 1 ? (found[0] as string) : word;
   };
   // "listed" is "list" in another form, not a misspelt "lasted".
-  const knownStems = new Set([...known].map((w) => stemEnglish(w)));
+  const knownStems = new Set([...known].map((w) => stem(w)));
   const fix = (word: string): string => {
     if (word.length < CORRECT_MIN_LENGTH || known.has(word) || word.includes("'")) return word;
-    if (knownStems.has(stemEnglish(word))) return word;
+    if (knownStems.has(stem(word))) return word;
     let out = fixed.get(word);
     if (out === undefined) {
       out = lookUp(word);
@@ -145,8 +153,8 @@ function createOneEditIndex(words: Iterable<string>, minLength: number): (word: 
   };
 }
 
-function sameWord(a: string, b: string): boolean {
-  return stemEnglish(a) === stemEnglish(b) || a === `${b}s` || b === `${a}s`;
+function sameWord(a: string, b: string, stem: Stem): boolean {
+  return stem(a) === stem(b) || a === `${b}s` || b === `${a}s`;
 }
 
 /**

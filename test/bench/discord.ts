@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { Events } from 'discord.js';
 import { createDiscordClient } from '../../adapters/discord/client.ts';
 import { parseConfig } from '../../src/config.ts';
+import { createConversation } from '../../src/core/conversation.ts';
 import { startFakeDiscord } from '../fakes/discord-server.ts';
 import { chatInputCommand } from '../fixtures/discord-interactions.ts';
 import { capturedLogger, createTestCore } from '../helpers/core.ts';
@@ -22,7 +23,7 @@ export async function benchDiscord(n = 300) {
   const client = createDiscordClient({
     token: fake.token,
     config: config.discord,
-    core,
+    conversation: createConversation({ core, logger: capturedLogger([fake.token], 'info').logger }),
     logger: capturedLogger([fake.token], 'info').logger,
   });
   const ready = once(client, Events.ClientReady);

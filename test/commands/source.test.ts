@@ -1,7 +1,9 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { discordRenderer } from '../../adapters/discord/render.ts';
 import { htmlToPlain, renderTelegram } from '../../adapters/telegram/render.ts';
 import { renderText } from '../../src/cli/render-text.ts';
+import { createConversation } from '../../src/core/conversation.ts';
 import type { ChatEvent } from '../../src/protocol/event.ts';
 import { LANGS } from '../../src/text/script.ts';
 import { LANG_LABELS } from '../fixtures/replies.ts';
@@ -38,7 +40,7 @@ describe('/source labels each article block once', () => {
     const telegram = renderTelegram(reply, LANG_LABELS)
       .map((m) => htmlToPlain(m.html))
       .join('\n');
-    const discord = discordRenderer(core.composer)(reply)
+    const discord = discordRenderer(createConversation({ core, logger: pino({ level: 'silent' }) }))(reply)
       .flatMap((m) => m.embeds.flatMap((e) => e.fields.map((f) => f.name)))
       .join('\n');
     for (const shown of [renderText(reply), telegram, discord]) {

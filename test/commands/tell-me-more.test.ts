@@ -1,6 +1,8 @@
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { discordRenderer } from '../../adapters/discord/render.ts';
 import { renderTelegram } from '../../adapters/telegram/render.ts';
+import { createConversation } from '../../src/core/conversation.ts';
 import type { ChatEvent } from '../../src/protocol/event.ts';
 import type { Lang } from '../../src/text/script.ts';
 import { LANG_LABELS } from '../fixtures/replies.ts';
@@ -64,7 +66,7 @@ describe('"tell me more" comes back in readable sections, following the article 
     const telegram = renderTelegram(reply, LANG_LABELS);
     expect(telegram).toHaveLength(1);
     expect((telegram[0]?.html ?? '').split('<blockquote>').length - 1).toBe(reply.blocks.filter((b) => b.type === 'quote').length);
-    const discord = discordRenderer(core.composer)(reply);
+    const discord = discordRenderer(createConversation({ core, logger: pino({ level: 'silent' }) }))(reply);
     expect(discord).toHaveLength(1);
     expect(discord[0]?.embeds.length).toBeLessThanOrEqual(10);
   });

@@ -166,6 +166,27 @@ describe('content check', () => {
     const problems = await problemsAfter(editKnowledge((y) => y.replace(/據文章，柬埔寨警方在這次行動中/, '據文章，我國')));
     expect(problems.some((p) => p.message.includes('我國'))).toBe(true);
   });
+
+  it("names the article's self-reference and the bot's word for it, from knowledge.yaml", async () => {
+    const problems = await problemsAfter(editKnowledge((y) => y.replace(/據文章，柬埔寨警方在這次行動中/, '據文章，我国')));
+    expect(problems).toEqual([expect.objectContaining({ message: "says 我國/我国 in the bot's own voice: write 中國/中国" })]);
+    expect(problems[0]?.field).toMatch(/^entries\.\d+ \([a-z.-]+\)\.answer\.zh-Hant$/);
+  });
+
+  it('accepts the self-reference inside quotation marks', async () => {
+    const problems = await problemsAfter(editKnowledge((y) => y.replace(/據文章，柬埔寨警方在這次行動中/, '據文章，『我國』')));
+    expect(problems).toEqual([]);
+  });
+
+  it('rejects a self-reference that is not a word', async () => {
+    const problems = await problemsAfter(
+      editKnowledge((y) =>
+        y.replace(/selfReferences:\n(\s+)- says:\n(\s+)zh-Hant: \[我國\]/, 'selfReferences:\n$1- says:\n$2zh-Hant: [" "]'),
+      ),
+    );
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.field).toMatch(/^provenance\.selfReferences\.0\.says\.zh-Hant\.0$/);
+  });
 });
 
 describe('loading content', () => {

@@ -7,6 +7,7 @@ import { type Client, Events } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDiscordClient } from '../../adapters/discord/client.ts';
 import { parseConfig } from '../../src/config.ts';
+import { createConversation } from '../../src/core/conversation.ts';
 import type { Core } from '../../src/core/core.ts';
 import { type FakeChatCompletions, modelAnswer, startFakeChatCompletions } from '../fakes/chat-completions-server.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-server.ts';
@@ -42,7 +43,12 @@ async function connect(core?: Core) {
   const config = parseConfig({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.apiBase });
   const { logger, logs } = capturedLogger([fake.token]);
   const theCore = core ?? (await createTestCore()).core;
-  client = createDiscordClient({ token: fake.token, config: config.discord, core: theCore, logger });
+  client = createDiscordClient({
+    token: fake.token,
+    config: config.discord,
+    conversation: createConversation({ core: theCore, logger }),
+    logger,
+  });
   const ready = once(client, Events.ClientReady);
   await client.login(fake.token);
   await ready;
@@ -179,7 +185,7 @@ describe('failures', () => {
     const callback = await fake.waitForCallback(record.id, 10_000);
     expect((callback.data as CallbackData).flags ?? 0).toBe(64);
     expect((callback.data as CallbackData).content).toContain('Sorry');
-    expect(logs()).toContain('discord: interaction failed');
+    expect(logs()).toContain('discord: answering failed');
   });
 });
 

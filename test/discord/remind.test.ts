@@ -3,9 +3,10 @@
  * the real discord.js Client) against the fake Discord, with a clock that moves only when told.
  */
 import { PassThrough } from 'node:stream';
-import { DiscordAPIError } from 'discord.js';
+import { DiscordAPIError, REST } from 'discord.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDiscordRestPoster, startDiscord } from '../../adapters/discord/index.ts';
+import { startDiscord } from '../../adapters/discord/index.ts';
+import { discordPlatform } from '../../adapters/discord/platform.ts';
 import type { RunningTransport } from '../../adapters/shared/lifecycle.ts';
 import { type App, createApp } from '../../src/bootstrap.ts';
 import { parseConfig } from '../../src/config.ts';
@@ -150,7 +151,8 @@ describe('reminder posts on Discord', () => {
   /** A poster as a scheduler-only process builds it: from the token, with no gateway session. */
   async function restPoster() {
     app = await createApp(configFor(fake), { clock: manualClock(), logDestination: new PassThrough() });
-    const poster = createDiscordRestPoster({ token: fake.token, config: app.config.discord, composer: app.core.composer });
+    const { poster } = discordPlatform(new REST({ api: app.config.discord.apiBase }).setToken(fake.token), app.conversation);
+    if (!poster) throw new Error('Discord always has a poster');
     const tip = await app.reminders.preview('discord', fake.channelId, 'zh-Hant');
     return { poster, tip };
   }

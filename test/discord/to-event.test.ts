@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalTimezone, timezoneChoices } from '../../adapters/discord/remind.ts';
-import { buttonToEvent, commandToEvent, subcommandText } from '../../adapters/discord/to-event.ts';
+import { commandToEvent, subcommandText } from '../../adapters/discord/to-event.ts';
 import { createTestCore } from '../helpers/core.ts';
 
 const GUILD = { channelId: '1100000000000000001', userId: '1200000000000000002', guildId: '1300000000000000003', locale: 'zh-TW' };
@@ -29,13 +29,6 @@ describe('Discord interactions as core events', () => {
     expect(subcommandText('on', [null, ' Europe/London '])).toBe('on Europe/London');
     expect(subcommandText('on', ['weekly mon 09:00', null])).toBe('on weekly mon 09:00');
     expect(subcommandText('status', [])).toBe('status');
-  });
-
-  it('buttons map to follow-ups, and forged ids to nothing', () => {
-    expect(buttonToEvent(GUILD, 'b:p3')).toMatchObject({ blockId: 'p3' });
-    expect(buttonToEvent(GUILD, 't:zh-Hans:rec.2')).toMatchObject({ entryId: 'rec.2', langHint: 'zh-Hans', locale: undefined });
-    expect(buttonToEvent(GUILD, 'c:advice')).toMatchObject({ command: 'advice' });
-    expect(buttonToEvent(GUILD, 'evil:<script>')).toBeUndefined();
   });
 });
 

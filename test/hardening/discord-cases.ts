@@ -11,6 +11,7 @@ import { createDiscordClient } from '../../adapters/discord/client.ts';
 import { startDiscord } from '../../adapters/discord/index.ts';
 import { type App, createApp } from '../../src/bootstrap.ts';
 import { parseConfig } from '../../src/config.ts';
+import { createConversation } from '../../src/core/conversation.ts';
 import type { Core } from '../../src/core/core.ts';
 import type { Reply } from '../../src/protocol/reply.ts';
 import { type FakeChatCompletions, modelAnswer, startFakeChatCompletions } from '../fakes/chat-completions-server.ts';
@@ -79,7 +80,7 @@ async function startBot(options: { core?: Core; llm?: FakeChatCompletions } = {}
   let client: Client | undefined;
   try {
     const core = options.core ?? (await createTestCore()).core;
-    client = createDiscordClient({ token: fake.token, config: config.discord, core, logger });
+    client = createDiscordClient({ token: fake.token, config: config.discord, conversation: createConversation({ core, logger }), logger });
     const ready = once(client, Events.ClientReady);
     await client.login(fake.token);
     await ready;
@@ -633,7 +634,7 @@ export const discordCases: HardeningCase[] = [
         bot.fake.failNext('POST', CALLBACK, { status: 403, body: { message: 'Missing Access', code: 50001 } }, 2);
         const record = bot.fake.dispatchInteraction(chatInputCommand('ask', { question: ARRESTS }));
         await bot.fake.waitFor(() => bot.fake.calls.filter((c) => c.status === 403).length >= 2 || undefined, 5_000, 'two 403s');
-        await waitForLog(bot.logs, 'discord: interaction failed');
+        await waitForLog(bot.logs, 'discord: answering failed');
         expect(record.callback).toBeUndefined();
         await assertStillAnswers(bot);
         return 'error logged, apology failed quietly, next answered';
@@ -650,7 +651,7 @@ export const discordCases: HardeningCase[] = [
         bot.fake.failNext('POST', CALLBACK, { status: 500, body: { message: 'Internal Server Error', code: 0 } }, 4);
         const record = bot.fake.dispatchInteraction(chatInputCommand('ask', { question: ARRESTS }));
         const callback = await bot.fake.waitForCallback(record.id, 10_000);
-        await waitForLog(bot.logs, 'discord: interaction failed');
+        await waitForLog(bot.logs, 'discord: answering failed');
         const data = callback.data as Body;
         expect((data.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
         expect(data.content).toContain('Sorry');
@@ -677,13 +678,13 @@ export const discordCases: HardeningCase[] = [
         // 500 on every try of the first follow-up (discord.js retries 5xx 3 times).
         bot.fake.failNext('POST', FOLLOW_UP, { status: 500, body: { message: 'Internal Server Error', code: 0 } }, 4);
         const first = await ask(bot, `${LONG_MARKER} once`);
-        await waitForLog(bot.logs, 'discord: interaction failed', 10_000);
+        await waitForLog(bot.logs, 'discord: answering failed', 10_000);
         expect(first.callback?.type).toBe(4);
         await apologyIn(first);
         await assertStillAnswers(bot);
         bot.fake.failNext('POST', FOLLOW_UP, { status: 403, body: { message: 'Missing Access', code: 50001 } }, 1);
         const second = await ask(bot, `${LONG_MARKER} twice`);
-        await waitForLog(bot.logs, 'discord: interaction failed', 5_000, 2);
+        await waitForLog(bot.logs, 'discord: answering failed', 5_000, 2);
         expect(second.callback?.type).toBe(4);
         await apologyIn(second);
         await assertStillAnswers(bot);

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { type Client, Events } from 'discord.js';
 import { createDiscordClient } from '../../adapters/discord/client.ts';
 import { parseConfig } from '../../src/config.ts';
+import { createConversation } from '../../src/core/conversation.ts';
 import type { Core } from '../../src/core/core.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/discord-server.ts';
 import { capturedLogger, createTestCore } from './core.ts';
@@ -18,7 +19,13 @@ export async function startDiscordBot(): Promise<DiscordBot> {
   const fake = await startFakeDiscord();
   const { core } = await createTestCore();
   const config = parseConfig({ DISCORD_TOKEN: fake.token, DISCORD_API_BASE: fake.apiBase });
-  const client = createDiscordClient({ token: fake.token, config: config.discord, core, logger: capturedLogger([fake.token]).logger });
+  const { logger } = capturedLogger([fake.token]);
+  const client = createDiscordClient({
+    token: fake.token,
+    config: config.discord,
+    conversation: createConversation({ core, logger }),
+    logger,
+  });
   const ready = once(client, Events.ClientReady);
   await client.login(fake.token);
   await ready;

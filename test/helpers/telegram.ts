@@ -3,6 +3,7 @@ import { createTelegramHttp } from '../../adapters/telegram/api-fetch.ts';
 import { createTelegramBot, registerTelegramCommands } from '../../adapters/telegram/bot.ts';
 import { parseConfig } from '../../src/config.ts';
 import { loadContent } from '../../src/content/load.ts';
+import { createConversation } from '../../src/core/conversation.ts';
 import { type Core, createCore } from '../../src/core/core.ts';
 import type { Clock } from '../../src/protocol/clock.ts';
 import { ReplyComposer } from '../../src/qa/compose.ts';
@@ -48,14 +49,14 @@ export async function createTelegramHarness(
     });
   // The same HTTP client as production, so tests exercise the wire path the bot really uses.
   const http = createTelegramHttp();
+  const conversation = createConversation({ core, logger, reminders });
   const bot = createTelegramBot({
     token: fake.token,
     config: config.telegram,
-    core,
+    conversation,
     store,
     logger,
     http,
-    reminders,
     callTimeoutSeconds: options.callTimeoutSeconds,
   });
   await bot.init();
@@ -63,11 +64,12 @@ export async function createTelegramHarness(
   return {
     bot,
     core,
+    conversation,
     store,
     logs,
     http,
     reminders,
-    register: () => registerTelegramCommands(bot, core),
+    register: () => registerTelegramCommands(bot, conversation),
     /** Delivers one update through grammY, as polling or a webhook would. */
     deliver: async (update: Omit<Update, 'update_id'> & { update_id?: number }) => {
       await bot.handleUpdate({ ...update, update_id: update.update_id ?? updateId++ } as Update);

@@ -24,9 +24,35 @@ describe('architecture', () => {
     expect(offences).toEqual([]);
   });
 
+  const importsOf = (dir: string) =>
+    tsFiles(dir).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(IMPORT)].map((m) => ({ file, target: m[1] ?? m[2] ?? '' })));
+
+  it('keeps the vocabulary (src/protocol: event, Reply, ports) free of imports from anything but itself', () => {
+    const offences = importsOf('src/protocol').filter(({ target }) => !/^\.\/[\w-]+\.ts$/.test(target));
+    expect(offences).toEqual([]);
+  });
+
+  it('keeps adapters to the conversation port: no answering internals reach them, only the command registry', () => {
+    const internals = /\/src\/(qa|llm)\/|\/src\/core\/(core|notices)\.ts$|\/src\/commands\/(?!index\.ts$)/;
+    const offences = importsOf('adapters')
+      .filter(({ target }) => internals.test(target))
+      .map(({ file, target }) => `${file} → ${target}`);
+    expect(offences).toEqual([]);
+  });
+
+  it('keeps the parts the core runs (qa, llm, commands, reminders) from importing the core back', () => {
+    const offences = ['src/qa', 'src/llm', 'src/commands', 'src/reminders']
+      .flatMap(importsOf)
+      .filter(({ target }) => /\/core\//.test(target))
+      .map(({ file, target }) => `${file} → ${target}`);
+    expect(offences).toEqual([]);
+  });
+
   it('finds imports (the check above cannot pass vacuously)', () => {
     const all = tsFiles('src').flatMap((f) => [...readFileSync(f, 'utf8').matchAll(IMPORT)]);
     expect(all.length).toBeGreaterThan(20);
     expect(tsFiles('adapters').some((f) => /from '\.\.\/src\//.test(readFileSync(f, 'utf8')))).toBe(true);
+    expect(importsOf('src/protocol').length).toBeGreaterThan(3);
+    expect(importsOf('src/qa').some(({ target }) => target.includes('protocol/'))).toBe(true);
   });
 });

@@ -160,7 +160,7 @@ describe('Telegram failures', () => {
     fake.failNext('sendMessage', { error_code: 400, description: 'Bad Request: chat not found' });
     await deliver(textMessage('抓了多少人?'));
     await deliver(textMessage('抓了多少人?', { from: BOB }));
-    expect(logs()).toContain('telegram: update failed');
+    expect(logs()).toContain('telegram: answering failed');
     expect(sentTexts(fake).some((t) => t.includes('Sorry') || t.includes('抱歉'))).toBe(true);
     expect(sentTexts(fake).some((t) => t.includes('several hundred') || t.includes('數百名'))).toBe(true);
   });

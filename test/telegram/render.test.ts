@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAction, encodeAction } from '../../adapters/shared/button-data.ts';
 import { escapeHtml, htmlToPlain, renderTelegram } from '../../adapters/telegram/render.ts';
+import { decodeAction, encodeAction } from '../../src/protocol/button-data.ts';
 import { parseTelegramHtml } from '../fakes/telegram-html.ts';
 import { LANG_LABELS, replyOf } from '../fixtures/replies.ts';
 

@@ -1,6 +1,8 @@
-import type { ChatEvent } from '../../src/protocol/event.ts';
-import type { SuggestionAction } from '../../src/protocol/reply.ts';
-import { isLang, type Lang } from '../../src/text/script.ts';
+import { BUTTON_COMMANDS, type ButtonCommandName } from './commands.ts';
+import type { ChatEvent } from './event.ts';
+import { BLOCK_ID, ENTRY_ID } from './ids.ts';
+import { isLang, type Lang } from './lang.ts';
+import type { SuggestionAction } from './reply.ts';
 
 /** What a button press asks for. `translate` re-answers an entry in another script or language. */
 export type ButtonAction = SuggestionAction | { type: 'translate'; lang: Lang; id: string };
@@ -10,13 +12,11 @@ export type ButtonAction = SuggestionAction | { type: 'translate'; lang: Lang; i
  * custom_id (≤ 100 characters). The smaller limit applies to both.
  */
 export const MAX_CALLBACK_BYTES = 64;
-const ID = '[a-z0-9][a-z0-9.-]{0,40}';
-const COMMANDS = ['summary', 'advice', 'source', 'help'] as const;
-const ENTRY = new RegExp(`^e:(${ID})$`);
-const BLOCK = /^b:(title|closing\d*|p\d{1,3}|rec\d{1,2})$/;
-const COMMAND = /^c:(summary|advice|source|help)(?::([a-z0-9]{1,10}))?$/;
+const ENTRY = new RegExp(`^e:(${ENTRY_ID})$`);
+const BLOCK = new RegExp(`^b:(${BLOCK_ID})$`);
+const COMMAND = new RegExp(`^c:(${BUTTON_COMMANDS.join('|')})(?::([a-z0-9]{1,10}))?$`);
 const LANG = /^l:(zh-Hant|zh-Hans|en)$/;
-const TRANSLATE = new RegExp(`^t:(zh-Hant|zh-Hans|en):(${ID})$`);
+const TRANSLATE = new RegExp(`^t:(zh-Hant|zh-Hans|en):(${ENTRY_ID})$`);
 
 export function encodeAction(action: ButtonAction): string | undefined {
   let data: string;
@@ -49,7 +49,7 @@ export function decodeAction(data: string | undefined): ButtonAction | undefined
   if (block) return { type: 'block', id: block[1] as string };
   const command = COMMAND.exec(data);
   if (command) {
-    const name = command[1] as (typeof COMMANDS)[number];
+    const name = command[1] as ButtonCommandName;
     return command[2] ? { type: 'command', command: name, arg: command[2] } : { type: 'command', command: name };
   }
   const lang = LANG.exec(data);

@@ -1,5 +1,5 @@
 import type { ScriptConverter } from '../text/convert.ts';
-import { detectScript, type Lang, type ScriptReport } from '../text/script.ts';
+import { detectScript, type Lang, type ScriptReport } from './script.ts';
 
 /** Maps a platform locale (Telegram language_code, Discord locale) to a reply language. */
 export function langFromLocale(locale: string | undefined): Lang | undefined {
